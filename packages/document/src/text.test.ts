@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import {
+  appendParagraphs,
+  bodyOf,
+  createYDoc,
+  encodeDocumentFromParagraphs,
+  isValidDocumentId,
+  newDocumentId,
+  paragraphsFromText,
+  readParagraphs,
+  readParagraphsFromUpdates,
+  readPlainText,
+} from './index.js'
+
+describe('paragraphsFromText', () => {
+  it('makes every non-empty line a paragraph and trims it', () => {
+    expect(paragraphsFromText(' أولاً \r\n\r\nثانياً\n   \nثالثاً\r')).toEqual([
+      'أولاً',
+      'ثانياً',
+      'ثالثاً',
+    ])
+  })
+
+  it('normalizes to NFC once', () => {
+    // "é" as e + combining acute becomes one code point
+    expect(paragraphsFromText('cafe\u0301')).toEqual(['caf\u00e9'])
+  })
+
+  it('keeps Arabic harakat and tatweel as typed', () => {
+    const line = 'قَالَ ـــ المُدِيرُ'
+    expect(paragraphsFromText(line)).toEqual([line.normalize('NFC')])
+  })
+
+  it('returns nothing for blank text', () => {
+    expect(paragraphsFromText(' \n\t\n')).toEqual([])
+  })
+})
+
+describe('document body', () => {
+  it('round-trips paragraphs through an encoded update', () => {
+    const paragraphs = ['الفقرة الأولى', 'Second, with a name: Musk', 'ثالثة 😀']
+    const update = encodeDocumentFromParagraphs(paragraphs)
+    expect(readParagraphsFromUpdates([update])).toEqual(paragraphs)
+  })
+
+  it('joins paragraphs with a blank line', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, ['أ', 'ب'])
+    expect(readPlainText(doc)).toBe('أ\n\nب')
+  })
+
+  it('is created with garbage collection off', () => {
+    expect(createYDoc().gc).toBe(false)
+  })
+
+  it('reads marked text without formatting tags and hard breaks as newlines', () => {
+    const doc = createYDoc()
+    const paragraph = new Y.XmlElement('paragraph')
+    const text = new Y.XmlText()
+    paragraph.insert(0, [text, new Y.XmlElement('hardBreak'), new Y.XmlText('بعد')])
+    bodyOf(doc).insert(0, [paragraph])
+    text.insert(0, 'قبل', { bold: true })
+    expect(readParagraphs(doc)).toEqual(['قبل\nبعد'])
+  })
+
+  it('merges concurrent appends from two replicas', () => {
+    const a = createYDoc()
+    const b = createYDoc()
+    appendParagraphs(a, ['من أ'])
+    appendParagraphs(b, ['من ب'])
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(b))
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a))
+    expect(readParagraphs(a)).toEqual(readParagraphs(b))
+    expect(readParagraphs(a).sort()).toEqual(['من أ', 'من ب'].sort())
+  })
+})
+
+describe('document ids', () => {
+  it('generates valid, distinct ids', () => {
+    const ids = new Set(Array.from({ length: 1000 }, () => newDocumentId()))
+    expect(ids.size).toBe(1000)
+    for (const id of ids) expect(isValidDocumentId(id)).toBe(true)
+  })
+
+  it('rejects ids that could escape a path or a URL', () => {
+    for (const bad of ['', '../etc', 'a/b', 'a b', 'x'.repeat(65), 'مستند']) {
+      expect(isValidDocumentId(bad)).toBe(false)
+    }
+  })
+})

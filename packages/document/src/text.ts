@@ -1,0 +1,88 @@
+/**
+ * Plain text in and out of the Yjs article body.
+ *
+ * The outside world sees an article as paragraphs of plain text; joined, they are
+ * separated by a blank line (`PARAGRAPH_SEPARATOR`). Offsets that later modules
+ * hand out are counted in that joined text.
+ */
+import * as Y from 'yjs'
+import { bodyOf, createYDoc, NodeName } from './layout.js'
+
+export const PARAGRAPH_SEPARATOR = '\n\n'
+
+/**
+ * Splits pasted or uploaded text into paragraphs: every non-empty line is one.
+ * Text is normalized to NFC here, once, so that the same word typed on different
+ * keyboards compares equal; it is never re-normalized later.
+ */
+export function paragraphsFromText(text: string): string[] {
+  return text
+    .normalize('NFC')
+    .split(/\r\n|\r|\n|\u2028|\u2029/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0)
+}
+
+/** Appends paragraphs to the end of the body in one transaction. */
+export function appendParagraphs(doc: Y.Doc, paragraphs: readonly string[]): void {
+  if (paragraphs.length === 0) return
+  const body = bodyOf(doc)
+  doc.transact(() => {
+    const elements = paragraphs.map((paragraph) => {
+      const element = new Y.XmlElement(NodeName.paragraph)
+      element.insert(0, [new Y.XmlText(paragraph)])
+      return element
+    })
+    body.insert(body.length, elements)
+  })
+}
+
+/** The encoded Yjs update of a fresh document holding these paragraphs. */
+export function encodeDocumentFromParagraphs(paragraphs: readonly string[]): Uint8Array {
+  const doc = createYDoc()
+  appendParagraphs(doc, paragraphs)
+  const update = Y.encodeStateAsUpdate(doc)
+  doc.destroy()
+  return update
+}
+
+function textOfNode(node: Y.XmlElement | Y.XmlText | Y.XmlHook): string {
+  if (node instanceof Y.XmlText) {
+    let text = ''
+    for (const op of node.toDelta() as { insert?: unknown }[]) {
+      if (typeof op.insert === 'string') text += op.insert
+    }
+    return text
+  }
+  if (node instanceof Y.XmlElement) {
+    if (node.nodeName === NodeName.hardBreak) return '\n'
+    return node
+      .toArray()
+      .map((child) => textOfNode(child as Y.XmlElement | Y.XmlText))
+      .join('')
+  }
+  return ''
+}
+
+/** The article's top-level blocks (paragraphs and headings) as plain text. */
+export function readParagraphs(doc: Y.Doc): string[] {
+  return bodyOf(doc)
+    .toArray()
+    .map((node) => textOfNode(node as Y.XmlElement | Y.XmlText))
+}
+
+/** The article as one plain string, paragraphs separated by a blank line. */
+export function readPlainText(doc: Y.Doc): string {
+  return readParagraphs(doc).join(PARAGRAPH_SEPARATOR)
+}
+
+/** Paragraphs of a document given only as its encoded state, without keeping it loaded. */
+export function readParagraphsFromUpdates(updates: readonly Uint8Array[]): string[] {
+  const doc = createYDoc()
+  for (const update of updates) Y.applyUpdate(doc, update)
+  const paragraphs = readParagraphs(doc)
+  doc.destroy()
+  return paragraphs
+}
+
+
