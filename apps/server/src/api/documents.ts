@@ -1,0 +1,142 @@
+/**
+ * REST routes for documents: list, create from plain text, read, rename, delete.
+ * Content changes go through the sync core, never around it.
+ */
+import { encodeDocumentFromParagraphs, isValidDocumentId, newDocumentId, paragraphsFromText } from '@hashiya/document'
+import type { DocumentStore, DocumentSummary } from '@hashiya/storage'
+import { CloseCode, type SyncServer } from '@hashiya/sync-server'
+import { type Context, Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { z } from 'zod'
+import { ApiError } from './errors.js'
+
+export const MAX_TITLE_LENGTH = 200
+
+const title = z
+  .string({ error: 'title must be a string' })
+  .trim()
+  .min(1, 'title must not be empty')
+  .max(MAX_TITLE_LENGTH, `title must be at most ${MAX_TITLE_LENGTH} characters`)
+
+const createBody = z.object({
+  title,
+  body: z.string({ error: 'body must be a string of plain text' }),
+})
+
+const renameBody = z.object({ title })
+
+export interface DocumentRoutesOptions {
+  store: DocumentStore
+  sync: SyncServer
+  maxBodyBytes: number
+  /** Who is asking; accounts replace this later. */
+  userIdOf(c: Context): string
+}
+
+function toJson(summary: DocumentSummary) {
+  return {
+    id: summary.id,
+    title: summary.title,
+    createdAt: summary.createdAt.toISOString(),
+    updatedAt: summary.updatedAt.toISOString(),
+    size: summary.size,
+  }
+}
+
+async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+  const raw = await c.req.text()
+  if (raw.trim() === '') throw new ApiError(400, 'empty-body', 'The request body is empty; send JSON.')
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch {
+    throw new ApiError(400, 'malformed-json', 'The request body is not valid JSON.')
+  }
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) {
+    const message = parsed.error.issues
+      .map((issue) => issue.message)
+      .join('; ')
+    throw new ApiError(422, 'invalid-document', message)
+  }
+  return parsed.data
+}
+
+function documentIdOf(c: Context): string {
+  const id = c.req.param('id') ?? ''
+  if (!isValidDocumentId(id)) {
+    throw new ApiError(400, 'invalid-id', 'Document ids are 1–64 letters, digits, "-" or "_".')
+  }
+  return id
+}
+
+function notFound(id: string): ApiError {
+  return new ApiError(404, 'document-not-found', `There is no document with id ${id}.`)
+}
+
+export function documentRoutes(options: DocumentRoutesOptions): Hono {
+  const { store, sync } = options
+  const app = new Hono()
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: options.maxBodyBytes,
+      onError: () => {
+        throw new ApiError(
+          413,
+          'body-too-large',
+          `The request body is larger than ${Math.floor(options.maxBodyBytes / 1024)} KiB.`,
+        )
+      },
+    }),
+  )
+
+  app.get('/', async (c) => {
+    const documents = await store.listDocuments()
+    return c.json({ documents: documents.map(toJson) })
+  })
+
+  app.post('/', async (c) => {
+    const input = await readJson(c, createBody)
+    const paragraphs = paragraphsFromText(input.body)
+    if (paragraphs.length === 0) {
+      throw new ApiError(422, 'empty-document', 'body: the text has no non-empty line.')
+    }
+    const summary = await store.createDocument({
+      id: newDocumentId(),
+      title: input.title,
+      initialUpdate: encodeDocumentFromParagraphs(paragraphs),
+      userId: options.userIdOf(c),
+    })
+    return c.json({ document: toJson(summary) }, 201)
+  })
+
+  app.get('/:id', async (c) => {
+    const id = documentIdOf(c)
+    const summary = await store.getDocument(id)
+    if (!summary) throw notFound(id)
+    const paragraphs = await sync.readParagraphs(id)
+    if (!paragraphs) throw notFound(id)
+    return c.json({ document: { ...toJson(summary), paragraphs } })
+  })
+
+  app.patch('/:id', async (c) => {
+    const id = documentIdOf(c)
+    const input = await readJson(c, renameBody)
+    const summary = await store.renameDocument(id, input.title)
+    if (!summary) throw notFound(id)
+    return c.json({ document: toJson(summary) })
+  })
+
+  app.delete('/:id', async (c) => {
+    const id = documentIdOf(c)
+    if (!(await store.getDocument(id))) throw notFound(id)
+    // Deleted first, so a client that reconnects at once finds nothing to reopen.
+    await store.deleteDocument(id)
+    await sync.closeDocument(id, CloseCode.documentDeleted, 'document deleted')
+    return c.body(null, 204)
+  })
+
+  return app
+}

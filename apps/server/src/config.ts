@@ -1,0 +1,91 @@
+/**
+ * Configuration from environment variables, validated once at start so that a
+ * typo stops the server with a message naming the variable, not a stack trace.
+ */
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { z } from 'zod'
+
+const defaultWebDist = resolve(dirname(fileURLToPath(import.meta.url)), '../../web/dist')
+
+const integer = (name: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`)
+
+const schema = z.object({
+  PORT: integer('PORT', 0, 65_535).default(8787),
+  HOST: z.string().min(1, 'HOST must not be empty').default('127.0.0.1'),
+  DATA_DIR: z.string().min(1, 'DATA_DIR must not be empty').default('./data'),
+  WEB_DIST_DIR: z.string().min(1).default(defaultWebDist),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  /** Largest WebSocket frame accepted; larger ones close that socket with 1009. */
+  MAX_FRAME_BYTES: integer('MAX_FRAME_BYTES', 1024, 256 * 1024 * 1024).default(16 * 1024 * 1024),
+  /** Largest HTTP request body accepted (413 beyond). */
+  MAX_BODY_BYTES: integer('MAX_BODY_BYTES', 1024, 256 * 1024 * 1024).default(4 * 1024 * 1024),
+  UNLOAD_AFTER_MS: integer('UNLOAD_AFTER_MS', 0, 24 * 3_600_000).default(30_000),
+  COMPACT_AFTER_UPDATES: integer('COMPACT_AFTER_UPDATES', 1, 10_000_000).default(1_000),
+  SQLITE_SYNCHRONOUS: z
+    .enum(['NORMAL', 'FULL'], { error: 'SQLITE_SYNCHRONOUS must be NORMAL or FULL' })
+    .default('NORMAL'),
+  DEMO_DOCUMENT: z
+    .enum(['true', 'false'], { error: 'DEMO_DOCUMENT must be true or false' })
+    .default('true')
+    .transform((value) => value === 'true'),
+})
+
+export type Config = {
+  port: number
+  host: string
+  dataDir: string
+  webDistDir: string
+  logLevel: z.infer<typeof schema>['LOG_LEVEL']
+  maxFrameBytes: number
+  maxBodyBytes: number
+  unloadAfterMs: number
+  compactAfterUpdates: number
+  sqliteSynchronous: 'NORMAL' | 'FULL'
+  demoDocument: boolean
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const defined = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  )
+  const parsed = schema.safeParse(defined)
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0])
+        return `${name}=${JSON.stringify(env[name])}: ${issue.message}`
+      }),
+    )
+  }
+  const values = parsed.data
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    dataDir: resolve(values.DATA_DIR),
+    webDistDir: resolve(values.WEB_DIST_DIR),
+    logLevel: values.LOG_LEVEL,
+    maxFrameBytes: values.MAX_FRAME_BYTES,
+    maxBodyBytes: values.MAX_BODY_BYTES,
+    unloadAfterMs: values.UNLOAD_AFTER_MS,
+    compactAfterUpdates: values.COMPACT_AFTER_UPDATES,
+    sqliteSynchronous: values.SQLITE_SYNCHRONOUS,
+    demoDocument: values.DEMO_DOCUMENT,
+  }
+}

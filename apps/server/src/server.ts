@@ -1,0 +1,67 @@
+/**
+ * Starts and stops a whole Hashiya server: storage, sync core, HTTP and
+ * WebSocket on one port.
+ */
+import { join } from 'node:path'
+import { type ServerType, serve } from '@hono/node-server'
+import { SqliteDocumentStore } from '@hashiya/storage'
+import { SyncServer } from '@hashiya/sync-server'
+import { WebSocketServer } from 'ws'
+import { createApp } from './app.js'
+import type { Config } from './config.js'
+import { seedDemoDocument } from './demo.js'
+import type { AppLogger } from './logger.js'
+
+export interface RunningServer {
+  url: string
+  port: number
+  /** Stops accepting, flushes every document, closes clients and storage. */
+  close(): Promise<void>
+}
+
+export async function startServer(config: Config, logger: AppLogger): Promise<RunningServer> {
+  const store = new SqliteDocumentStore({
+    filename: join(config.dataDir, 'hashiya.db'),
+    synchronous: config.sqliteSynchronous,
+  })
+  if (config.demoDocument && (await seedDemoDocument(store))) {
+    logger.info({}, 'demo document created')
+  }
+  const sync = new SyncServer({
+    store,
+    logger,
+    unloadAfterMs: config.unloadAfterMs,
+    compactAfterUpdates: config.compactAfterUpdates,
+  })
+  const app = createApp({ config, store, sync, logger })
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes })
+
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const created = serve(
+      { fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } },
+      () => resolve(created),
+    )
+    created.once('error', reject)
+  })
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host
+  const url = `http://${host}:${port}`
+
+  let closing: Promise<void> | null = null
+  return {
+    url,
+    port,
+    close: () => {
+      closing ??= (async () => {
+        const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()))
+        await sync.shutdown()
+        for (const client of wss.clients) client.terminate()
+        if ('closeAllConnections' in server) server.closeAllConnections()
+        await httpClosed
+        await store.close()
+      })()
+      return closing
+    },
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The storage contract every backend implements.
+ *
+ * The update log is the source of truth: every update the sync server accepts is
+ * appended with who sent it and when, and is never rewritten. Snapshots are a
+ * cache of the merged log up to a sequence number, so that loading a document
+ * does not replay years of keystrokes; they never replace the log.
+ */
+
+export interface DocumentSummary {
+  id: string
+  title: string
+  createdAt: Date
+  updatedAt: Date
+  /** Bytes stored for the document: its update log plus its latest snapshot. */
+  size: number
+}
+
+export interface UpdateToAppend {
+  update: Uint8Array
+  /** The user the connection that produced the update belongs to. */
+  userId: string
+  /** Server clock, milliseconds since the epoch. */
+  receivedAt: number
+}
+
+export interface StoredUpdate extends UpdateToAppend {
+  /** Position in the document's log, starting at 1, without gaps. */
+  seq: number
+}
+
+export interface StoredState {
+  /** Merged state of every update up to `snapshotSeq`, or null before the first compaction. */
+  snapshot: Uint8Array | null
+  snapshotSeq: number
+  /** Updates after the snapshot, in log order. */
+  updates: StoredUpdate[]
+  /** Sequence number of the last update in the log. */
+  lastSeq: number
+}
+
+export interface NewDocument {
+  id: string
+  title: string
+  /** The document's first update (its initial content); appended as seq 1. */
+  initialUpdate: Uint8Array
+  userId: string
+}
+
+export interface DocumentStore {
+  listDocuments(): Promise<DocumentSummary[]>
+  getDocument(id: string): Promise<DocumentSummary | null>
+  /** Throws `DocumentExistsError` when the id is taken. */
+  createDocument(document: NewDocument): Promise<DocumentSummary>
+  renameDocument(id: string, title: string): Promise<DocumentSummary | null>
+  /** Removes the document, its log and its snapshots. False when there was none. */
+  deleteDocument(id: string): Promise<boolean>
+  /** Null when the document does not exist. */
+  loadState(id: string): Promise<StoredState | null>
+  /**
+   * Appends updates in one durable transaction and returns the sequence number of
+   * the last one. Resolves only once the updates are committed.
+   */
+  appendUpdates(id: string, updates: readonly UpdateToAppend[]): Promise<number>
+  /** Records `state` as the merged log up to and including `upToSeq`. */
+  writeSnapshot(id: string, state: Uint8Array, upToSeq: number): Promise<void>
+  /** The log itself, for history: updates with seq in (afterSeq, upToSeq]. */
+  readLog(id: string, afterSeq?: number, upToSeq?: number): Promise<StoredUpdate[]>
+  close(): Promise<void>
+}
+
+export class DocumentExistsError extends Error {
+  constructor(readonly documentId: string) {
+    super(`document ${documentId} already exists`)
+    this.name = 'DocumentExistsError'
+  }
+}
+
+export class DocumentMissingError extends Error {
+  constructor(readonly documentId: string) {
+    super(`document ${documentId} does not exist`)
+    this.name = 'DocumentMissingError'
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * @hashiya/storage: where documents are kept. One `DocumentStore` contract,
+ * one module per backend (SQLite now; PostgreSQL joins behind the same contract).
+ */
+export {
+  DocumentExistsError,
+  DocumentMissingError,
+  type DocumentStore,
+  type DocumentSummary,
+  type NewDocument,
+  type StoredState,
+  type StoredUpdate,
+  type UpdateToAppend,
+} from './document-store.js'
+export { SqliteDocumentStore, type SqliteStoreOptions } from './sqlite-store.js'

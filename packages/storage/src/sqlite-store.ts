@@ -1,0 +1,248 @@
+/**
+ * SQLite backend (better-sqlite3, WAL): the embedded default, one file under DATA_DIR.
+ *
+ * better-sqlite3 is synchronous, so a commit is on disk (in the WAL) before the
+ * call returns; `synchronous=NORMAL` survives a crash of the server process, and
+ * `FULL` (opt-in) also survives a power cut at the cost of an fsync per commit.
+ */
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import {
+  DocumentExistsError,
+  DocumentMissingError,
+  type DocumentStore,
+  type DocumentSummary,
+  type NewDocument,
+  type StoredState,
+  type StoredUpdate,
+  type UpdateToAppend,
+} from './document-store.js'
+
+export interface SqliteStoreOptions {
+  /** Path of the database file, or ':memory:'. */
+  filename: string
+  synchronous?: 'NORMAL' | 'FULL'
+}
+
+/** Each entry migrates the schema from version i to i + 1; never edit a shipped one. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE documents (
+     id TEXT PRIMARY KEY,
+     title TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     last_seq INTEGER NOT NULL DEFAULT 0,
+     log_bytes INTEGER NOT NULL DEFAULT 0,
+     snapshot_bytes INTEGER NOT NULL DEFAULT 0
+   ) STRICT;
+   CREATE TABLE updates (
+     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+     seq INTEGER NOT NULL,
+     data BLOB NOT NULL,
+     user_id TEXT NOT NULL,
+     received_at INTEGER NOT NULL,
+     PRIMARY KEY (doc_id, seq)
+   ) STRICT, WITHOUT ROWID;
+   CREATE TABLE snapshots (
+     doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+     up_to_seq INTEGER NOT NULL,
+     data BLOB NOT NULL,
+     created_at INTEGER NOT NULL
+   ) STRICT;`,
+]
+
+interface DocumentRow {
+  id: string
+  title: string
+  created_at: number
+  updated_at: number
+  last_seq: number
+  log_bytes: number
+  snapshot_bytes: number
+}
+
+interface UpdateRow {
+  seq: number
+  data: Buffer
+  user_id: string
+  received_at: number
+}
+
+function toSummary(row: DocumentRow): DocumentSummary {
+  return {
+    id: row.id,
+    title: row.title,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    size: row.log_bytes + row.snapshot_bytes,
+  }
+}
+
+function toStoredUpdate(row: UpdateRow): StoredUpdate {
+  return {
+    seq: row.seq,
+    update: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength),
+    userId: row.user_id,
+    receivedAt: row.received_at,
+  }
+}
+
+export class SqliteDocumentStore implements DocumentStore {
+  private readonly db: Database.Database
+  private readonly statements
+
+  constructor(options: SqliteStoreOptions) {
+    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true })
+    this.db = new Database(options.filename)
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`)
+    this.db.pragma('foreign_keys = ON')
+    this.db.pragma('busy_timeout = 5000')
+    this.migrate()
+    const documentColumns =
+      'id, title, created_at, updated_at, last_seq, log_bytes, snapshot_bytes'
+    this.statements = {
+      list: this.db.prepare<[], DocumentRow>(
+        `SELECT ${documentColumns} FROM documents ORDER BY updated_at DESC, id`,
+      ),
+      get: this.db.prepare<[string], DocumentRow>(
+        `SELECT ${documentColumns} FROM documents WHERE id = ?`,
+      ),
+      insert: this.db.prepare(
+        `INSERT INTO documents (id, title, created_at, updated_at, created_by) VALUES (?, ?, ?, ?, ?)`,
+      ),
+      rename: this.db.prepare(`UPDATE documents SET title = ?, updated_at = ? WHERE id = ?`),
+      remove: this.db.prepare(`DELETE FROM documents WHERE id = ?`),
+      advance: this.db.prepare<[number, number, number, string], { last_seq: number }>(
+        `UPDATE documents SET last_seq = last_seq + ?, log_bytes = log_bytes + ?, updated_at = ?
+         WHERE id = ? RETURNING last_seq`,
+      ),
+      appendUpdate: this.db.prepare(
+        `INSERT INTO updates (doc_id, seq, data, user_id, received_at) VALUES (?, ?, ?, ?, ?)`,
+      ),
+      snapshot: this.db.prepare<[string], { up_to_seq: number; data: Buffer }>(
+        `SELECT up_to_seq, data FROM snapshots WHERE doc_id = ?`,
+      ),
+      writeSnapshot: this.db.prepare(
+        `INSERT INTO snapshots (doc_id, up_to_seq, data, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (doc_id) DO UPDATE SET up_to_seq = excluded.up_to_seq,
+           data = excluded.data, created_at = excluded.created_at
+         WHERE excluded.up_to_seq > snapshots.up_to_seq`,
+      ),
+      setSnapshotBytes: this.db.prepare(
+        `UPDATE documents SET snapshot_bytes = (SELECT length(data) FROM snapshots WHERE doc_id = ?) WHERE id = ?`,
+      ),
+      log: this.db.prepare<[string, number, number], UpdateRow>(
+        `SELECT seq, data, user_id, received_at FROM updates
+         WHERE doc_id = ? AND seq > ? AND seq <= ? ORDER BY seq`,
+      ),
+    }
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number
+    if (version > MIGRATIONS.length) {
+      throw new Error(
+        `database schema version ${version} is newer than this server understands (${MIGRATIONS.length})`,
+      )
+    }
+    this.db.transaction(() => {
+      for (let next = version; next < MIGRATIONS.length; next++) {
+        this.db.exec(MIGRATIONS[next] as string)
+      }
+      this.db.pragma(`user_version = ${MIGRATIONS.length}`)
+    })()
+  }
+
+  async listDocuments(): Promise<DocumentSummary[]> {
+    return this.statements.list.all().map(toSummary)
+  }
+
+  async getDocument(id: string): Promise<DocumentSummary | null> {
+    const row = this.statements.get.get(id)
+    return row ? toSummary(row) : null
+  }
+
+  async createDocument(document: NewDocument): Promise<DocumentSummary> {
+    const now = Date.now()
+    this.db.transaction(() => {
+      if (this.statements.get.get(document.id)) throw new DocumentExistsError(document.id)
+      this.statements.insert.run(document.id, document.title, now, now, document.userId)
+      this.appendInTransaction(document.id, [
+        { update: document.initialUpdate, userId: document.userId, receivedAt: now },
+      ])
+    })()
+    return toSummary(this.statements.get.get(document.id) as DocumentRow)
+  }
+
+  async renameDocument(id: string, title: string): Promise<DocumentSummary | null> {
+    const result = this.statements.rename.run(title, Date.now(), id)
+    if (result.changes === 0) return null
+    return toSummary(this.statements.get.get(id) as DocumentRow)
+  }
+
+  async deleteDocument(id: string): Promise<boolean> {
+    return this.statements.remove.run(id).changes > 0
+  }
+
+  async loadState(id: string): Promise<StoredState | null> {
+    return this.db.transaction(() => {
+      const document = this.statements.get.get(id)
+      if (!document) return null
+      const snapshot = this.statements.snapshot.get(id)
+      const snapshotSeq = snapshot?.up_to_seq ?? 0
+      const updates = this.statements.log.all(id, snapshotSeq, document.last_seq).map(toStoredUpdate)
+      return {
+        snapshot: snapshot
+          ? new Uint8Array(snapshot.data.buffer, snapshot.data.byteOffset, snapshot.data.byteLength)
+          : null,
+        snapshotSeq,
+        updates,
+        lastSeq: document.last_seq,
+      }
+    })()
+  }
+
+  private appendInTransaction(id: string, updates: readonly UpdateToAppend[]): number {
+    let bytes = 0
+    let latest = 0
+    for (const { update, receivedAt } of updates) {
+      bytes += update.byteLength
+      latest = Math.max(latest, receivedAt)
+    }
+    const advanced = this.statements.advance.get(updates.length, bytes, latest, id)
+    if (!advanced) throw new DocumentMissingError(id)
+    let seq = advanced.last_seq - updates.length
+    for (const { update, userId, receivedAt } of updates) {
+      seq += 1
+      this.statements.appendUpdate.run(id, seq, update, userId, receivedAt)
+    }
+    return advanced.last_seq
+  }
+
+  async appendUpdates(id: string, updates: readonly UpdateToAppend[]): Promise<number> {
+    if (updates.length === 0) {
+      const document = this.statements.get.get(id)
+      if (!document) throw new DocumentMissingError(id)
+      return document.last_seq
+    }
+    return this.db.transaction(() => this.appendInTransaction(id, updates))()
+  }
+
+  async writeSnapshot(id: string, state: Uint8Array, upToSeq: number): Promise<void> {
+    this.db.transaction(() => {
+      this.statements.writeSnapshot.run(id, upToSeq, state, Date.now())
+      this.statements.setSnapshotBytes.run(id, id)
+    })()
+  }
+
+  async readLog(id: string, afterSeq = 0, upToSeq = Number.MAX_SAFE_INTEGER): Promise<StoredUpdate[]> {
+    return this.statements.log.all(id, afterSeq, upToSeq).map(toStoredUpdate)
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close()
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Behaviour every DocumentStore backend must show; each backend's test file runs it.
+ * Kept out of the package's public index: it imports vitest.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { DocumentExistsError, DocumentMissingError, type DocumentStore } from './document-store.js'
+
+export interface StoreHarness {
+  /** A fresh, empty store. */
+  open(): Promise<DocumentStore>
+  /** The same storage opened again, as after a process restart. */
+  reopen(): Promise<DocumentStore>
+  cleanup(): Promise<void>
+}
+
+function textUpdate(doc: Y.Doc, text: string): Uint8Array {
+  const before = Y.encodeStateVector(doc)
+  doc.getText('t').insert(doc.getText('t').length, text)
+  return Y.encodeStateAsUpdate(doc, before)
+}
+
+export function describeStoreContract(name: string, makeHarness: () => Promise<StoreHarness>) {
+  describe(`${name} document store`, () => {
+    let harness: StoreHarness
+    let store: DocumentStore
+
+    beforeEach(async () => {
+      harness = await makeHarness()
+      store = await harness.open()
+    })
+
+    afterEach(async () => {
+      await store.close()
+      await harness.cleanup()
+    })
+
+    it('creates, lists, renames and deletes documents', async () => {
+      const doc = new Y.Doc()
+      const created = await store.createDocument({
+        id: 'doc1',
+        title: 'مقال',
+        initialUpdate: textUpdate(doc, 'أ'),
+        userId: 'u1',
+      })
+      expect(created).toMatchObject({ id: 'doc1', title: 'مقال' })
+      expect(created.size).toBeGreaterThan(0)
+      expect((await store.listDocuments()).map((d) => d.id)).toEqual(['doc1'])
+      expect((await store.renameDocument('doc1', 'عنوان جديد'))?.title).toBe('عنوان جديد')
+      expect(await store.renameDocument('nope', 'x')).toBeNull()
+      expect(await store.deleteDocument('doc1')).toBe(true)
+      expect(await store.deleteDocument('doc1')).toBe(false)
+      expect(await store.getDocument('doc1')).toBeNull()
+      expect(await store.loadState('doc1')).toBeNull()
+    })
+
+    it('refuses a duplicate id and appends to a missing document', async () => {
+      const update = textUpdate(new Y.Doc(), 'x')
+      await store.createDocument({ id: 'a', title: 't', initialUpdate: update, userId: 'u' })
+      await expect(
+        store.createDocument({ id: 'a', title: 't', initialUpdate: update, userId: 'u' }),
+      ).rejects.toBeInstanceOf(DocumentExistsError)
+      await expect(
+        store.appendUpdates('missing', [{ update, userId: 'u', receivedAt: 1 }]),
+      ).rejects.toBeInstanceOf(DocumentMissingError)
+    })
+
+    it('keeps the log in order with who and when, across a reopen', async () => {
+      const doc = new Y.Doc()
+      await store.createDocument({ id: 'd', title: 't', initialUpdate: textUpdate(doc, 'a'), userId: 'u0' })
+      const last = await store.appendUpdates('d', [
+        { update: textUpdate(doc, 'b'), userId: 'u1', receivedAt: 1000 },
+        { update: textUpdate(doc, 'c'), userId: 'u2', receivedAt: 2000 },
+      ])
+      expect(last).toBe(3)
+      await store.close()
+      store = await harness.reopen()
+      const state = await store.loadState('d')
+      expect(state?.lastSeq).toBe(3)
+      expect(state?.updates.map((u) => [u.seq, u.userId])).toEqual([
+        [1, 'u0'],
+        [2, 'u1'],
+        [3, 'u2'],
+      ])
+      expect(state?.updates[2]?.receivedAt).toBe(2000)
+      const replica = new Y.Doc()
+      for (const { update } of state?.updates ?? []) Y.applyUpdate(replica, update)
+      expect(replica.getText('t').toString()).toBe('abc')
+    })
+
+    it('loads snapshot plus later updates, and keeps the whole log for history', async () => {
+      const doc = new Y.Doc()
+      await store.createDocument({ id: 'd', title: 't', initialUpdate: textUpdate(doc, 'a'), userId: 'u' })
+      await store.appendUpdates('d', [{ update: textUpdate(doc, 'b'), userId: 'u', receivedAt: 1 }])
+      await store.writeSnapshot('d', Y.encodeStateAsUpdate(doc), 2)
+      await store.appendUpdates('d', [{ update: textUpdate(doc, 'c'), userId: 'u', receivedAt: 2 }])
+      // an older snapshot never replaces a newer one
+      await store.writeSnapshot('d', new Uint8Array([0, 0]), 1)
+      const state = await store.loadState('d')
+      expect(state?.snapshotSeq).toBe(2)
+      expect(state?.updates.map((u) => u.seq)).toEqual([3])
+      const replica = new Y.Doc()
+      Y.applyUpdate(replica, state?.snapshot as Uint8Array)
+      for (const { update } of state?.updates ?? []) Y.applyUpdate(replica, update)
+      expect(replica.getText('t').toString()).toBe('abc')
+      expect((await store.readLog('d')).map((u) => u.seq)).toEqual([1, 2, 3])
+      expect((await store.readLog('d', 1, 2)).map((u) => u.seq)).toEqual([2])
+    })
+
+    it('counts stored bytes and moves updatedAt forward on append', async () => {
+      const doc = new Y.Doc()
+      const first = textUpdate(doc, 'a')
+      const created = await store.createDocument({ id: 'd', title: 't', initialUpdate: first, userId: 'u' })
+      expect(created.size).toBe(first.byteLength)
+      const second = textUpdate(doc, 'b')
+      const later = created.updatedAt.getTime() + 60_000
+      await store.appendUpdates('d', [{ update: second, userId: 'u', receivedAt: later }])
+      const summary = await store.getDocument('d')
+      expect(summary?.size).toBe(first.byteLength + second.byteLength)
+      expect(summary?.updatedAt.getTime()).toBe(later)
+    })
+  })
+}

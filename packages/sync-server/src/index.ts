@@ -1,0 +1,16 @@
+/**
+ * @hashiya/sync-server: the collaboration core behind the WebSocket endpoint.
+ * Hooks in: a `DocumentStore` for durability, a `Logger`, and any transport.
+ */
+export {
+  type ClientSession,
+  DocumentNotFoundError,
+  SyncServer,
+  type SyncServerOptions,
+} from './sync-server.js'
+export {
+  type ClientTransport,
+  CloseCode,
+  type ConnectionIdentity,
+  type Logger,
+} from './types.js'

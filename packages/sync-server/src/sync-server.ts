@@ -1,0 +1,249 @@
+/**
+ * The collaboration core: routes client frames to rooms, loads each document
+ * once however many clients arrive at the same instant, and unloads it a while
+ * after its last client leaves.
+ *
+ * Transport-agnostic: `connect` takes anything that can send and close, and
+ * returns a session the transport feeds incoming frames to.
+ */
+import { readParagraphsFromUpdates } from '@hashiya/document'
+import type { DocumentStore } from '@hashiya/storage'
+import { decodeClientMessage, ProtocolError } from '@hashiya/sync-protocol'
+import * as Y from 'yjs'
+import { Room, RoomConnection } from './room.js'
+import { CloseCode, type ClientTransport, type ConnectionIdentity, type Logger } from './types.js'
+
+export interface SyncServerOptions {
+  store: DocumentStore
+  logger: Logger
+  /** How long a document stays in memory after its last client leaves. */
+  unloadAfterMs?: number
+  compactAfterUpdates?: number
+  maxBufferedBytes?: number
+}
+
+/** What a transport holds for one connected client. */
+export interface ClientSession {
+  /** Feed one binary frame from the client. */
+  receive(frame: Uint8Array): void
+  /** The transport closed; forget the client. */
+  close(): void
+}
+
+export class DocumentNotFoundError extends Error {
+  constructor(readonly documentId: string) {
+    super(`document ${documentId} does not exist`)
+    this.name = 'DocumentNotFoundError'
+  }
+}
+
+interface RoomEntry {
+  ready: Promise<Room>
+  room: Room | null
+  unloadTimer: NodeJS.Timeout | null
+  /** Set while the room is being flushed and dropped; new clients wait for it. */
+  unloading: Promise<void> | null
+}
+
+export class SyncServer {
+  private readonly rooms = new Map<string, RoomEntry>()
+  private readonly options: Required<SyncServerOptions>
+  private closing = false
+
+  constructor(options: SyncServerOptions) {
+    this.options = {
+      unloadAfterMs: 30_000,
+      compactAfterUpdates: 1_000,
+      maxBufferedBytes: 16 * 1024 * 1024,
+      ...options,
+    }
+  }
+
+  get loadedDocumentCount(): number {
+    return this.rooms.size
+  }
+
+  get connectionCount(): number {
+    let count = 0
+    for (const entry of this.rooms.values()) count += entry.room?.connections.size ?? 0
+    return count
+  }
+
+  isLoaded(documentId: string): boolean {
+    return this.rooms.get(documentId)?.room != null
+  }
+
+  /**
+   * Attaches a client to a document. Rejects with `DocumentNotFoundError` for an
+   * unknown id; the transport should then close with `CloseCode.documentDeleted`.
+   */
+  async connect(
+    documentId: string,
+    transport: ClientTransport,
+    identity: ConnectionIdentity,
+  ): Promise<ClientSession> {
+    if (this.closing) throw new Error('server is shutting down')
+    const room = await this.openRoom(documentId)
+    const connection = new RoomConnection(transport, identity)
+    const entry = this.rooms.get(documentId)
+    if (entry?.unloadTimer) {
+      clearTimeout(entry.unloadTimer)
+      entry.unloadTimer = null
+    }
+    room.join(connection)
+    let open = true
+    return {
+      receive: (frame) => {
+        if (!open) return
+        try {
+          room.receive(connection, decodeClientMessage(frame))
+        } catch (error) {
+          open = false
+          const isProtocol = error instanceof ProtocolError
+          this.options.logger.warn(
+            {
+              documentId,
+              connectionId: identity.connectionId,
+              userId: identity.userId,
+              code: isProtocol ? error.code : 'update-rejected',
+              bytes: frame.byteLength,
+            },
+            'malformed frame; closing connection',
+          )
+          room.leave(connection)
+          transport.close(
+            isProtocol ? CloseCode.unsupportedData : CloseCode.invalidPayload,
+            isProtocol ? error.code : 'update-rejected',
+          )
+          this.scheduleUnload(documentId)
+        }
+      },
+      close: () => {
+        if (!open) return
+        open = false
+        room.leave(connection)
+        this.scheduleUnload(documentId)
+      },
+    }
+  }
+
+  private async openRoom(documentId: string): Promise<Room> {
+    for (;;) {
+      const entry = this.rooms.get(documentId)
+      if (!entry) break
+      if (entry.unloading) {
+        await entry.unloading
+        continue
+      }
+      const room = await entry.ready
+      if (!room.hasFailed) return room
+      await this.dropRoom(documentId, entry)
+    }
+    const entry: RoomEntry = {
+      ready: this.loadRoom(documentId),
+      room: null,
+      unloadTimer: null,
+      unloading: null,
+    }
+    this.rooms.set(documentId, entry)
+    try {
+      entry.room = await entry.ready
+    } catch (error) {
+      if (this.rooms.get(documentId) === entry) this.rooms.delete(documentId)
+      throw error
+    }
+    return entry.room
+  }
+
+  private async loadRoom(documentId: string): Promise<Room> {
+    const state = await this.options.store.loadState(documentId)
+    if (!state) throw new DocumentNotFoundError(documentId)
+    const room = new Room(documentId, state, {
+      store: this.options.store,
+      logger: this.options.logger,
+      compactAfterUpdates: this.options.compactAfterUpdates,
+      maxBufferedBytes: this.options.maxBufferedBytes,
+      onStorageFailure: (failed, error) => this.onStorageFailure(failed, error),
+    })
+    this.options.logger.info({ documentId, updates: state.updates.length }, 'document loaded')
+    return room
+  }
+
+  private onStorageFailure(room: Room, error: unknown): void {
+    this.options.logger.error(
+      { documentId: room.documentId, err: error },
+      'storage append failed; closing clients so they resend after reconnecting',
+    )
+    room.closeAll(CloseCode.tryAgainLater, 'storage unavailable')
+    const entry = this.rooms.get(room.documentId)
+    if (entry) void this.dropRoom(room.documentId, entry)
+  }
+
+  private scheduleUnload(documentId: string): void {
+    const entry = this.rooms.get(documentId)
+    const room = entry?.room
+    if (!entry || !room || room.connections.size > 0 || entry.unloading) return
+    if (entry.unloadTimer) clearTimeout(entry.unloadTimer)
+    entry.unloadTimer = setTimeout(() => {
+      entry.unloadTimer = null
+      if (room.connections.size === 0) void this.unload(documentId, entry)
+    }, this.options.unloadAfterMs)
+    entry.unloadTimer.unref()
+  }
+
+  private unload(documentId: string, entry: RoomEntry): Promise<void> {
+    entry.unloading ??= (async () => {
+      const room = entry.room
+      if (room) {
+        await room.whenFlushed()
+        await room.compact()
+      }
+      await this.dropRoom(documentId, entry)
+      this.options.logger.info({ documentId }, 'document unloaded')
+    })()
+    return entry.unloading
+  }
+
+  private async dropRoom(documentId: string, entry: RoomEntry): Promise<void> {
+    if (entry.unloadTimer) clearTimeout(entry.unloadTimer)
+    entry.room?.destroy()
+    if (this.rooms.get(documentId) === entry) this.rooms.delete(documentId)
+  }
+
+  /**
+   * Reads a document: from memory when it is open (including edits not yet
+   * compacted), otherwise from the store without keeping it loaded.
+   */
+  async readParagraphs(documentId: string): Promise<string[] | null> {
+    const entry = this.rooms.get(documentId)
+    if (entry?.room && !entry.unloading) {
+      await entry.room.whenFlushed()
+      return readParagraphsFromUpdates([Y.encodeStateAsUpdate(entry.room.doc)])
+    }
+    const state = await this.options.store.loadState(documentId)
+    if (!state) return null
+    const updates = state.updates.map((u) => u.update)
+    return readParagraphsFromUpdates(state.snapshot ? [state.snapshot, ...updates] : updates)
+  }
+
+  /** Disconnects every client of a document and forgets it (used when it is deleted). */
+  async closeDocument(documentId: string, code: number, reason: string): Promise<void> {
+    const entry = this.rooms.get(documentId)
+    if (!entry) return
+    const room = await entry.ready.catch(() => null)
+    room?.closeAll(code, reason)
+    await this.dropRoom(documentId, entry)
+  }
+
+  /** Flushes and compacts every open document, then closes its clients with a reconnect hint. */
+  async shutdown(): Promise<void> {
+    this.closing = true
+    await Promise.all(
+      [...this.rooms.entries()].map(async ([documentId, entry]) => {
+        const room = await entry.ready.catch(() => null)
+        room?.closeAll(CloseCode.serviceRestart, 'server restarting')
+        await this.unload(documentId, entry)
+      }),
+    )
+  }
+}
