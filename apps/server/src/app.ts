@@ -27,11 +27,18 @@ export function createApp({ config, store, sync, logger }: AppParts): Hono {
       return errorResponse(c, new ApiError(error.status, 'bad-request', error.message))
     }
     logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed')
-    return errorResponse(c, new ApiError(500, 'internal-error', 'Something went wrong on the server.'))
+    return errorResponse(
+      c,
+      new ApiError(500, 'internal-error', 'Something went wrong on the server.'),
+    )
   })
 
   app.get('/healthz', (c) =>
-    c.json({ status: 'ok', documentsLoaded: sync.loadedDocumentCount, connections: sync.connectionCount }),
+    c.json({
+      status: 'ok',
+      documentsLoaded: sync.loadedDocumentCount,
+      connections: sync.connectionCount,
+    }),
   )
 
   app.route(

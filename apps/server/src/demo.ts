@@ -1,6 +1,6 @@
 /**
- * First start: an empty data directory gets the demo article, so a new user
- * opens something real at once.
+ * First start: a new data directory gets the demo article, so a new user opens
+ * something real at once. Later starts leave the document list as users left it.
  */
 import { encodeDocumentFromParagraphs } from '@hashiya/document'
 import { readDemoArticle } from '@hashiya/fixtures'

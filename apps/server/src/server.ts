@@ -2,10 +2,11 @@
  * Starts and stops a whole Hashiya server: storage, sync core, HTTP and
  * WebSocket on one port.
  */
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { type ServerType, serve } from '@hono/node-server'
 import { SqliteDocumentStore } from '@hashiya/storage'
 import { SyncServer } from '@hashiya/sync-server'
+import { type ServerType, serve } from '@hono/node-server'
 import { WebSocketServer } from 'ws'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
@@ -20,11 +21,13 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, logger: AppLogger): Promise<RunningServer> {
+  const databaseFile = join(config.dataDir, 'hashiya.db')
+  const firstStart = !existsSync(databaseFile)
   const store = new SqliteDocumentStore({
-    filename: join(config.dataDir, 'hashiya.db'),
+    filename: databaseFile,
     synchronous: config.sqliteSynchronous,
   })
-  if (config.demoDocument && (await seedDemoDocument(store))) {
+  if (firstStart && config.demoDocument && (await seedDemoDocument(store))) {
     logger.info({}, 'demo document created')
   }
   const sync = new SyncServer({

@@ -5,10 +5,16 @@
  * stock client pointed at a wrong id gets an HTTP 404 instead of an empty doc.
  */
 import { randomUUID } from 'node:crypto'
-import { upgradeWebSocket, type WebSocketLike } from '@hono/node-server'
 import { isValidDocumentId } from '@hashiya/document'
 import type { DocumentStore } from '@hashiya/storage'
-import { type ClientSession, CloseCode, DocumentNotFoundError, type Logger, type SyncServer } from '@hashiya/sync-server'
+import {
+  type ClientSession,
+  CloseCode,
+  DocumentNotFoundError,
+  type Logger,
+  type SyncServer,
+} from '@hashiya/sync-server'
+import { upgradeWebSocket, type WebSocketLike } from '@hono/node-server'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { ApiError } from './api/errors.js'
 
@@ -105,7 +111,10 @@ export function syncRoutes(options: SyncRouteOptions): Hono {
       },
       onError(event) {
         const { error } = event as Event & { error?: unknown }
-        logger.warn({ ...log, err: error instanceof Error ? error.message : String(error) }, 'connection error')
+        logger.warn(
+          { ...log, err: error instanceof Error ? error.message : String(error) },
+          'connection error',
+        )
       },
     }
   })

@@ -38,7 +38,9 @@ afterEach(async () => {
 })
 
 /** A raw socket for sending what no stock client would. */
-async function rawSocket(url: string): Promise<{ ws: WebSocket; closed: Promise<number>; frames: Uint8Array[] }> {
+async function rawSocket(
+  url: string,
+): Promise<{ ws: WebSocket; closed: Promise<number>; frames: Uint8Array[] }> {
   const ws = new WebSocket(url)
   const frames: Uint8Array[] = []
   ws.on('message', (data: Buffer) => frames.push(new Uint8Array(data)))
@@ -61,7 +63,9 @@ describe('sync over WebSocket', () => {
     typeInto(a, 0, ' — تعديل من ليلى')
     typeInto(b, 1, ' — تعديل من سامي')
     await waitFor(
-      () => a.paragraphs().join() === b.paragraphs().join() && a.paragraphs()[1]?.endsWith('سامي') === true,
+      () =>
+        a.paragraphs().join() === b.paragraphs().join() &&
+        a.paragraphs()[1]?.endsWith('سامي') === true,
       'both edits on both clients',
     )
     expect(b.paragraphs()[0]).toBe(`${demoParagraphs[0]} — تعديل من ليلى`)
@@ -80,7 +84,10 @@ describe('sync over WebSocket', () => {
     await whenSynced(a)
     for (let i = 0; i < 20; i++) typeInto(a, i % 3, ` ${i}`)
     const late = client(s.wsUrl)
-    await waitFor(() => late.paragraphs().join() === a.paragraphs().join(), 'late joiner to catch up')
+    await waitFor(
+      () => late.paragraphs().join() === a.paragraphs().join(),
+      'late joiner to catch up',
+    )
     expect(late.paragraphs()[0]).toContain(' 18')
   })
 
@@ -120,7 +127,10 @@ describe('sync over WebSocket', () => {
     const watcher = client(s.wsUrl, { userId: 'watcher' })
     await Promise.all([whenSynced(writer), whenSynced(watcher)])
     for (let i = 0; i < 30; i++) typeInto(writer, 3, ` ك${i}`)
-    await waitFor(() => watcher.paragraphs()[3]?.endsWith('ك29') === true, 'watcher to see the last edit')
+    await waitFor(
+      () => watcher.paragraphs()[3]?.endsWith('ك29') === true,
+      'watcher to see the last edit',
+    )
     const seen = watcher.paragraphs()
     writer.provider.disconnect()
     watcher.provider.disconnect()
@@ -146,10 +156,18 @@ describe('sync over WebSocket', () => {
     await Promise.all([whenSynced(a), whenSynced(b)])
     const url = `${s.wsUrl}/sync/${DEMO}`
     const hostile: [string, Uint8Array | string, number][] = [
-      ['random bytes', new Uint8Array([0, 2, 9, 0xde, 0xad, 0xbe, 0xef, 0x01, 0x02, 0x03, 0x04]), 1003],
+      [
+        'random bytes',
+        new Uint8Array([0, 2, 9, 0xde, 0xad, 0xbe, 0xef, 0x01, 0x02, 0x03, 0x04]),
+        1003,
+      ],
       ['truncated varint', new Uint8Array([0x80, 0x80]), 1003],
       ['unknown message type', new Uint8Array([42, 0]), 1003],
-      ['sync step 1 cut short', encodeSyncStep1(Y.encodeStateVector(new Y.Doc())).subarray(0, 2), 1003],
+      [
+        'sync step 1 cut short',
+        encodeSyncStep1(Y.encodeStateVector(new Y.Doc())).subarray(0, 2),
+        1003,
+      ],
       ['text frame', 'hello', 1003],
       ['frame over the payload limit', new Uint8Array(100 * 1024), 1009],
     ]
@@ -159,7 +177,10 @@ describe('sync over WebSocket', () => {
       expect(await closed, name).toBe(code)
     }
     typeInto(a, 0, ' ما زال يعمل')
-    await waitFor(() => b.paragraphs()[0]?.endsWith('يعمل') === true, 'edits to flow after the attacks')
+    await waitFor(
+      () => b.paragraphs()[0]?.endsWith('يعمل') === true,
+      'edits to flow after the attacks',
+    )
     expect(a.provider.wsconnected && b.provider.wsconnected).toBe(true)
     const health = await (await fetch(`${s.url}/healthz`)).json()
     expect(health).toMatchObject({ status: 'ok', connections: 2 })
@@ -230,7 +251,10 @@ describe('sync over WebSocket', () => {
     const a = client(s.wsUrl, { name: 'ليلى' })
     await whenSynced(a)
     const { frames, ws } = await rawSocket(`${s.wsUrl}/sync/${DEMO}`)
-    await waitFor(() => frames.some((frame) => frame[0] === MessageType.awareness), 'awareness frame')
+    await waitFor(
+      () => frames.some((frame) => frame[0] === MessageType.awareness),
+      'awareness frame',
+    )
     ws.close()
   })
 })

@@ -2,7 +2,7 @@
  * @hashiya/document: the shape of a Hashiya article inside Yjs, and plain text
  * in and out of it. Runs in the browser and on the server (no DOM, no Node APIs).
  */
-export { isValidDocumentId, newDocumentId, DOCUMENT_ID_PATTERN } from './id.js'
+export { DOCUMENT_ID_PATTERN, isValidDocumentId, newDocumentId } from './id.js'
 export { BODY_FIELD, bodyOf, createYDoc, NodeName } from './layout.js'
 export {
   appendParagraphs,

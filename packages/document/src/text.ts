@@ -84,5 +84,3 @@ export function readParagraphsFromUpdates(updates: readonly Uint8Array[]): strin
   doc.destroy()
   return paragraphs
 }
-
-

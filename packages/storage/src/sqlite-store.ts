@@ -101,8 +101,7 @@ export class SqliteDocumentStore implements DocumentStore {
     this.db.pragma('foreign_keys = ON')
     this.db.pragma('busy_timeout = 5000')
     this.migrate()
-    const documentColumns =
-      'id, title, created_at, updated_at, last_seq, log_bytes, snapshot_bytes'
+    const documentColumns = 'id, title, created_at, updated_at, last_seq, log_bytes, snapshot_bytes'
     this.statements = {
       list: this.db.prepare<[], DocumentRow>(
         `SELECT ${documentColumns} FROM documents ORDER BY updated_at DESC, id`,
@@ -193,7 +192,9 @@ export class SqliteDocumentStore implements DocumentStore {
       if (!document) return null
       const snapshot = this.statements.snapshot.get(id)
       const snapshotSeq = snapshot?.up_to_seq ?? 0
-      const updates = this.statements.log.all(id, snapshotSeq, document.last_seq).map(toStoredUpdate)
+      const updates = this.statements.log
+        .all(id, snapshotSeq, document.last_seq)
+        .map(toStoredUpdate)
       return {
         snapshot: snapshot
           ? new Uint8Array(snapshot.data.buffer, snapshot.data.byteOffset, snapshot.data.byteLength)
@@ -238,7 +239,11 @@ export class SqliteDocumentStore implements DocumentStore {
     })()
   }
 
-  async readLog(id: string, afterSeq = 0, upToSeq = Number.MAX_SAFE_INTEGER): Promise<StoredUpdate[]> {
+  async readLog(
+    id: string,
+    afterSeq = 0,
+    upToSeq = Number.MAX_SAFE_INTEGER,
+  ): Promise<StoredUpdate[]> {
     return this.statements.log.all(id, afterSeq, upToSeq).map(toStoredUpdate)
   }
 

@@ -67,7 +67,12 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
 
     it('keeps the log in order with who and when, across a reopen', async () => {
       const doc = new Y.Doc()
-      await store.createDocument({ id: 'd', title: 't', initialUpdate: textUpdate(doc, 'a'), userId: 'u0' })
+      await store.createDocument({
+        id: 'd',
+        title: 't',
+        initialUpdate: textUpdate(doc, 'a'),
+        userId: 'u0',
+      })
       const last = await store.appendUpdates('d', [
         { update: textUpdate(doc, 'b'), userId: 'u1', receivedAt: 1000 },
         { update: textUpdate(doc, 'c'), userId: 'u2', receivedAt: 2000 },
@@ -90,7 +95,12 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
 
     it('loads snapshot plus later updates, and keeps the whole log for history', async () => {
       const doc = new Y.Doc()
-      await store.createDocument({ id: 'd', title: 't', initialUpdate: textUpdate(doc, 'a'), userId: 'u' })
+      await store.createDocument({
+        id: 'd',
+        title: 't',
+        initialUpdate: textUpdate(doc, 'a'),
+        userId: 'u',
+      })
       await store.appendUpdates('d', [{ update: textUpdate(doc, 'b'), userId: 'u', receivedAt: 1 }])
       await store.writeSnapshot('d', Y.encodeStateAsUpdate(doc), 2)
       await store.appendUpdates('d', [{ update: textUpdate(doc, 'c'), userId: 'u', receivedAt: 2 }])
@@ -110,7 +120,12 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
     it('counts stored bytes and moves updatedAt forward on append', async () => {
       const doc = new Y.Doc()
       const first = textUpdate(doc, 'a')
-      const created = await store.createDocument({ id: 'd', title: 't', initialUpdate: first, userId: 'u' })
+      const created = await store.createDocument({
+        id: 'd',
+        title: 't',
+        initialUpdate: first,
+        userId: 'u',
+      })
       expect(created.size).toBe(first.byteLength)
       const second = textUpdate(doc, 'b')
       const later = created.updatedAt.getTime() + 60_000

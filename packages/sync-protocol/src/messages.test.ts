@@ -47,7 +47,9 @@ describe('decodeClientMessage', () => {
     const message = decodeClientMessage(frame)
     expect(message.type).toBe('sync-step1')
     if (message.type !== 'sync-step1') return
-    expect(Y.decodeStateVector(message.stateVector)).toEqual(Y.decodeStateVector(Y.encodeStateVector(doc)))
+    expect(Y.decodeStateVector(message.stateVector)).toEqual(
+      Y.decodeStateVector(Y.encodeStateVector(doc)),
+    )
   })
 
   it('reads an update that applies to another replica', () => {

@@ -19,7 +19,7 @@ import {
 } from '@hashiya/sync-protocol'
 import { Awareness, applyAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { CloseCode, type ClientTransport, type ConnectionIdentity, type Logger } from './types.js'
+import { type ClientTransport, CloseCode, type ConnectionIdentity, type Logger } from './types.js'
 
 export interface RoomOptions {
   store: DocumentStore
@@ -48,6 +48,8 @@ export class Room {
   readonly awareness: Awareness
   readonly connections = new Set<RoomConnection>()
   private pending: UpdateToAppend[] = []
+  /** Updates applied to the doc but not yet committed and broadcast (queued or in flight). */
+  private unconfirmed = 0
   private flushScheduled = false
   /** Resolves when everything applied so far is committed and broadcast. */
   private flushed: Promise<void> = Promise.resolve()
@@ -80,6 +82,7 @@ export class Room {
     this.fullStateCache = null
     const userId = origin instanceof RoomConnection ? origin.identity.userId : 'server'
     this.pending.push({ update, userId, receivedAt: Date.now() })
+    this.unconfirmed += 1
     this.scheduleFlush()
   }
 
@@ -121,6 +124,7 @@ export class Room {
       this.options.onStorageFailure(this, error)
       return
     }
+    this.unconfirmed -= batch.length
     for (const { update } of batch) this.broadcast(encodeSyncUpdate(update))
     if (this.lastSeq - this.snapshotSeq >= this.options.compactAfterUpdates) {
       setImmediate(() => void this.compact())
@@ -207,7 +211,7 @@ export class Room {
       }
       this.send(connection, encodeSyncStep2(update))
     }
-    if (this.pending.length === 0 && !this.flushScheduled) reply()
+    if (this.unconfirmed === 0) reply()
     else void this.whenFlushed().then(reply)
   }
 

@@ -11,7 +11,7 @@ import type { DocumentStore } from '@hashiya/storage'
 import { decodeClientMessage, ProtocolError } from '@hashiya/sync-protocol'
 import * as Y from 'yjs'
 import { Room, RoomConnection } from './room.js'
-import { CloseCode, type ClientTransport, type ConnectionIdentity, type Logger } from './types.js'
+import { type ClientTransport, CloseCode, type ConnectionIdentity, type Logger } from './types.js'
 
 export interface SyncServerOptions {
   store: DocumentStore

@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export const SERVER_ENTRY = fileURLToPath(new URL('../../../apps/server/dist/main.js', import.meta.url))
+export const SERVER_ENTRY = fileURLToPath(
+  new URL('../../../apps/server/dist/main.js', import.meta.url),
+)
 
 export interface ServerProcessOptions {
   /** Reuse a data directory (a restart); a fresh temporary one by default. */
@@ -53,7 +55,9 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)))
 }
 
-export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  options: ServerProcessOptions = {},
+): Promise<ServerProcess> {
   const ownsDataDir = options.dataDir === undefined
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hashiya-test-'))
   const port = options.port ?? (await freePort())

@@ -10,7 +10,8 @@ export async function waitFor(
   const deadline = Date.now() + timeoutMs
   for (;;) {
     if (await condition()) return
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}`)
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}`)
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }

@@ -2,7 +2,12 @@
  * REST routes for documents: list, create from plain text, read, rename, delete.
  * Content changes go through the sync core, never around it.
  */
-import { encodeDocumentFromParagraphs, isValidDocumentId, newDocumentId, paragraphsFromText } from '@hashiya/document'
+import {
+  encodeDocumentFromParagraphs,
+  isValidDocumentId,
+  newDocumentId,
+  paragraphsFromText,
+} from '@hashiya/document'
 import type { DocumentStore, DocumentSummary } from '@hashiya/storage'
 import { CloseCode, type SyncServer } from '@hashiya/sync-server'
 import { type Context, Hono } from 'hono'
@@ -45,7 +50,8 @@ function toJson(summary: DocumentSummary) {
 
 async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
   const raw = await c.req.text()
-  if (raw.trim() === '') throw new ApiError(400, 'empty-body', 'The request body is empty; send JSON.')
+  if (raw.trim() === '')
+    throw new ApiError(400, 'empty-body', 'The request body is empty; send JSON.')
   let value: unknown
   try {
     value = JSON.parse(raw)
@@ -54,9 +60,7 @@ async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
   }
   const parsed = schema.safeParse(value)
   if (!parsed.success) {
-    const message = parsed.error.issues
-      .map((issue) => issue.message)
-      .join('; ')
+    const message = parsed.error.issues.map((issue) => issue.message).join('; ')
     throw new ApiError(422, 'invalid-document', message)
   }
   return parsed.data

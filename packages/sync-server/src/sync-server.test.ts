@@ -1,0 +1,170 @@
+import { encodeDocumentFromParagraphs, readParagraphs } from '@hashiya/document'
+import { type DocumentStore, SqliteDocumentStore, type UpdateToAppend } from '@hashiya/storage'
+import {
+  encodeSyncStep1,
+  encodeSyncUpdate,
+  MessageType,
+  SyncMessageType,
+} from '@hashiya/sync-protocol'
+import * as decoding from 'lib0/decoding'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { type ClientSession, CloseCode, type Logger, SyncServer } from './index.js'
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} }
+
+/** An in-process client: a Y.Doc wired to the server through plain function calls. */
+class FakeClient {
+  readonly doc = new Y.Doc({ gc: false })
+  readonly received: Uint8Array[] = []
+  closedWith: number | null = null
+  session!: ClientSession
+  bufferedAmount = 0
+
+  send(frame: Uint8Array): void {
+    this.received.push(frame)
+    const decoder = decoding.createDecoder(frame)
+    if (decoding.readVarUint(decoder) !== MessageType.sync) return
+    const type = decoding.readVarUint(decoder)
+    const payload = decoding.readVarUint8Array(decoder)
+    if (type === SyncMessageType.step2 || type === SyncMessageType.update) {
+      Y.applyUpdate(this.doc, payload, 'server')
+    }
+  }
+
+  close(code: number): void {
+    this.closedWith = code
+  }
+
+  /** Sends a local edit the way y-websocket does. */
+  edit(change: (doc: Y.Doc) => void): void {
+    const before = Y.encodeStateVector(this.doc)
+    change(this.doc)
+    this.session.receive(encodeSyncUpdate(Y.encodeStateAsUpdate(this.doc, before)))
+  }
+}
+
+async function join(server: SyncServer, documentId: string, userId = 'u'): Promise<FakeClient> {
+  const client = new FakeClient()
+  client.session = await server.connect(documentId, client, { connectionId: userId, userId })
+  client.session.receive(encodeSyncStep1(Y.encodeStateVector(client.doc)))
+  return client
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve))
+async function settle() {
+  for (let i = 0; i < 5; i++) await tick()
+}
+
+function appendParagraphText(doc: Y.Doc, text: string) {
+  const paragraph = doc.getXmlFragment('default').get(0) as Y.XmlElement
+  ;(paragraph.get(0) as Y.XmlText).insert(0, text)
+}
+
+describe('SyncServer', () => {
+  let store: SqliteDocumentStore
+  beforeEach(async () => {
+    store = new SqliteDocumentStore({ filename: ':memory:' })
+    await store.createDocument({
+      id: 'doc',
+      title: 't',
+      initialUpdate: encodeDocumentFromParagraphs(['نص']),
+      userId: 'system',
+    })
+  })
+  afterEach(async () => store.close())
+
+  it('records who made each update', async () => {
+    const server = new SyncServer({ store, logger: silent })
+    const alice = await join(server, 'doc', 'alice')
+    await settle()
+    alice.edit((doc) => appendParagraphText(doc, 'أ'))
+    await settle()
+    const log = await store.readLog('doc')
+    expect(log.map((u) => u.userId)).toEqual(['system', 'alice'])
+    await server.shutdown()
+  })
+
+  it('broadcasts nothing until the store has committed it', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const slowStore: DocumentStore = Object.create(store)
+    slowStore.appendUpdates = async (id: string, updates: readonly UpdateToAppend[]) => {
+      await gate
+      return store.appendUpdates(id, updates)
+    }
+    const server = new SyncServer({ store: slowStore, logger: silent })
+    const writer = await join(server, 'doc', 'w')
+    const reader = await join(server, 'doc', 'r')
+    await settle()
+    writer.edit((doc) => appendParagraphText(doc, 'جديد '))
+    await settle()
+    expect(readParagraphs(reader.doc)).toEqual(['نص'])
+    // a client joining now must not be handed the uncommitted edit either
+    const late = await join(server, 'doc', 'late')
+    await settle()
+    expect(readParagraphs(late.doc)).toEqual([])
+    release()
+    await settle()
+    expect(readParagraphs(reader.doc)).toEqual(['جديد نص'])
+    expect(readParagraphs(late.doc)).toEqual(['جديد نص'])
+    expect(readParagraphs(writer.doc)).toEqual(['جديد نص'])
+    await server.shutdown()
+  })
+
+  it('closes every client with "try again later" when the store fails, and reloads from storage', async () => {
+    const failingStore: DocumentStore = Object.create(store)
+    let fail = true
+    failingStore.appendUpdates = async (id: string, updates: readonly UpdateToAppend[]) => {
+      if (fail) throw new Error('disk full')
+      return store.appendUpdates(id, updates)
+    }
+    const server = new SyncServer({ store: failingStore, logger: silent })
+    const writer = await join(server, 'doc', 'w')
+    const reader = await join(server, 'doc', 'r')
+    await settle()
+    writer.edit((doc) => appendParagraphText(doc, 'ضائع '))
+    await settle()
+    expect(writer.closedWith).toBe(CloseCode.tryAgainLater)
+    expect(reader.closedWith).toBe(CloseCode.tryAgainLater)
+    expect(readParagraphs(reader.doc)).toEqual(['نص'])
+    expect(server.isLoaded('doc')).toBe(false)
+    fail = false
+    const fresh = await join(server, 'doc', 'f')
+    await settle()
+    expect(readParagraphs(fresh.doc)).toEqual(['نص'])
+    await server.shutdown()
+  })
+
+  it('drops a consumer whose send buffer grows past the limit', async () => {
+    const server = new SyncServer({ store, logger: silent, maxBufferedBytes: 1000 })
+    const writer = await join(server, 'doc', 'w')
+    const stuck = await join(server, 'doc', 's')
+    await settle()
+    stuck.bufferedAmount = 5000
+    writer.edit((doc) => appendParagraphText(doc, 'x'))
+    await settle()
+    expect(stuck.closedWith).toBe(CloseCode.tryAgainLater)
+    expect(writer.closedWith).toBeNull()
+    await server.shutdown()
+  })
+
+  it('rejects an unknown document', async () => {
+    const server = new SyncServer({ store, logger: silent })
+    await expect(join(server, 'missing')).rejects.toThrow(/does not exist/)
+    expect(server.loadedDocumentCount).toBe(0)
+  })
+
+  it('flushes and closes clients with a reconnect hint on shutdown', async () => {
+    const server = new SyncServer({ store, logger: silent })
+    const client = await join(server, 'doc')
+    await settle()
+    client.edit((doc) => appendParagraphText(doc, 'أخير '))
+    await server.shutdown()
+    expect(client.closedWith).toBe(CloseCode.serviceRestart)
+    const state = await store.loadState('doc')
+    expect(state?.snapshotSeq).toBe(2)
+  })
+})
