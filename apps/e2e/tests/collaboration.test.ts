@@ -1,0 +1,175 @@
+/**
+ * Two people in two browsers on the demo article: live Arabic typing with
+ * remote carets, presence, and a connection indicator that follows the server.
+ */
+import { bodyOf, createYDoc, readParagraphs } from '@hashiya/document'
+import { type ServerProcess, startServerProcess } from '@hashiya/testing'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+import type * as Y from 'yjs'
+import { launchChromium, screenshot } from './browser.js'
+
+let server: ServerProcess
+/** The first server owns the temporary data directory that restarts reuse. */
+let firstServer: ServerProcess
+let browser: Browser
+const contexts: BrowserContext[] = []
+
+beforeAll(async () => {
+  server = await startServerProcess()
+  firstServer = server
+  browser = await launchChromium()
+})
+
+afterAll(async () => {
+  for (const context of contexts) await context.close()
+  await browser?.close()
+  await server?.stop()
+  server?.cleanup()
+  firstServer?.cleanup()
+})
+
+/** Opens the app as a new user would: pick a name, then open the demo from the list. */
+async function openDemoAs(name: string): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: server.url,
+    viewport: { width: 1280, height: 860 },
+    locale: 'ar',
+  })
+  contexts.push(context)
+  const page = await context.newPage()
+  page.on('pageerror', (error) => {
+    throw new Error(`page error in ${name}'s browser: ${error.message}`)
+  })
+  await page.goto('/')
+  await page.getByTestId('user-name-input').fill(name)
+  await page.getByTestId('user-name-save').click()
+  await page.getByTestId('document-row').first().click()
+  await page.getByTestId('editor').waitFor()
+  await expectState(page, 'connected')
+  return page
+}
+
+/** Puts the caret after the last letter of a block, as a click at its logical end would. */
+async function placeCaretAtEnd(block: Locator): Promise<void> {
+  await block.click()
+  await block.evaluate((element) => {
+    const range = document.createRange()
+    range.selectNodeContents(element)
+    range.collapse(false)
+    const selection = getSelection()
+    selection?.removeAllRanges()
+    selection?.addRange(range)
+  })
+}
+
+async function expectState(page: Page, state: string, timeout = 15_000): Promise<void> {
+  await page
+    .locator(`[data-testid="connection-status"][data-state="${state}"]`)
+    .waitFor({ timeout })
+}
+
+describe('two editors on the demo article', () => {
+  let leila: Page
+  let sami: Page
+
+  it('opens right-to-left with the article', async () => {
+    leila = await openDemoAs('ليلى')
+    expect(await leila.locator('html').getAttribute('dir')).toBe('rtl')
+    expect(await leila.locator('html').getAttribute('lang')).toBe('ar')
+    const editor = leila.getByTestId('editor')
+    await expect.poll(() => editor.textContent()).toContain('بيل نيلسون')
+    const direction = await editor.evaluate((element) => getComputedStyle(element).direction)
+    expect(direction).toBe('rtl')
+    const fonts = await leila.evaluate(async () => {
+      await document.fonts.ready
+      return [...document.fonts]
+        .filter((font) => font.status === 'loaded')
+        .map((font) => font.family)
+    })
+    expect(fonts.join(' ')).toMatch(/Arabic/)
+  })
+
+  it('shows Arabic typed by one editor to the other, with her caret and name', async () => {
+    sami = await openDemoAs('سامي')
+    const paragraph = leila.getByTestId('editor').locator('p').nth(2)
+    await placeCaretAtEnd(paragraph)
+    await leila.keyboard.type(' نص جديد من ليلى')
+    await expect.poll(() => paragraph.textContent()).toMatch(/نص جديد من ليلى$/)
+    await expect
+      .poll(() => sami.getByTestId('editor').textContent(), { timeout: 10_000 })
+      .toContain('نص جديد من ليلى')
+    const caretLabel = sami.locator('.collab-caret__label', { hasText: 'ليلى' })
+    await caretLabel.waitFor({ timeout: 10_000 })
+    await expect
+      .poll(() => sami.getByTestId('presence-user').allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringContaining('ليلى')]))
+    await screenshot(sami, 'two-editors-sami-sees-leila')
+    await screenshot(leila, 'two-editors-leila')
+  })
+
+  it('keeps Arabic letters joined around a remote caret', async () => {
+    // The caret widget must add no width: the word around it measures the same
+    // as the same word rendered without a caret.
+    const paragraph = leila.getByTestId('editor').locator('p').nth(3)
+    await paragraph.click({ position: { x: 200, y: 8 } })
+    const caret = sami.locator('.collab-caret').first()
+    await caret.waitFor({ state: 'attached' })
+    const box = await caret.boundingBox()
+    expect(box?.width ?? 1).toBeLessThanOrEqual(1)
+  })
+
+  it('shows the connection going away with the server and coming back', async () => {
+    await server.stop()
+    await leila.waitForFunction(
+      () =>
+        document.querySelector<HTMLElement>('[data-testid="connection-status"]')?.dataset.state !==
+        'connected',
+      undefined,
+      { timeout: 20_000 },
+    )
+    await screenshot(leila, 'connection-lost')
+    server = await startServerProcess({ dataDir: server.dataDir, port: server.port })
+    await expectState(leila, 'connected', 30_000)
+    await expectState(sami, 'connected', 30_000)
+    // the edit made before the restart is still there for both
+    await expect.poll(() => sami.getByTestId('editor').textContent()).toContain('نص جديد من ليلى')
+  })
+})
+
+describe('a stock y-websocket client next to the editor', () => {
+  it('edits with a browser user and shows up in her presence list', async () => {
+    const page = await openDemoAs('هدى')
+    const doc = createYDoc()
+    const provider = new WebsocketProvider(`${server.wsUrl}/sync`, 'demo-musk-putin', doc, {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      params: { user: 'stock-script' },
+      disableBc: true,
+    })
+    provider.awareness.setLocalStateField('user', {
+      id: 'stock-script',
+      name: 'Script',
+      color: '#0369a1',
+    })
+    try {
+      await expect.poll(() => provider.synced, { timeout: 10_000 }).toBe(true)
+      const first = bodyOf(doc).get(0) as Y.XmlElement
+      ;(first.get(0) as Y.XmlText).insert(0, 'من السكربت: ')
+      await expect
+        .poll(() => page.getByTestId('editor').locator('p').first().textContent(), {
+          timeout: 10_000,
+        })
+        .toMatch(/^من السكربت: /)
+      await expect
+        .poll(() => page.getByTestId('presence-user').allTextContents(), { timeout: 10_000 })
+        .toEqual(expect.arrayContaining([expect.stringContaining('Script')]))
+      await placeCaretAtEnd(page.getByTestId('editor').locator('p').nth(1))
+      await page.keyboard.type(' ردّ من المتصفح')
+      await expect.poll(() => readParagraphs(doc)[1], { timeout: 10_000 }).toMatch(/ردّ من المتصفح$/)
+    } finally {
+      provider.destroy()
+    }
+  })
+})

@@ -1,0 +1,162 @@
+/**
+ * One open document in this browser tab: its Y.Doc, kept in IndexedDB for
+ * offline editing, and synced with the server over a WebSocket. Tracks what the
+ * UI shows: connection status, whether content has arrived, who is present.
+ */
+import { createYDoc } from '@hashiya/document'
+import { type CollabUser, type PresenceEntry, presenceFromStates } from '@hashiya/editor'
+import { IndexeddbPersistence } from 'y-indexeddb'
+import { WebsocketProvider } from 'y-websocket'
+import type * as Y from 'yjs'
+import type { ProviderStatus } from '../lib/connection.js'
+import { localStoreName } from './localCopy.js'
+
+/** How long to wait for the server before showing what IndexedDB has. */
+const LOCAL_FALLBACK_MS = 1500
+
+export interface SessionSnapshot {
+  status: ProviderStatus
+  /** The server has sent its state at least once since this session opened. */
+  serverSynced: boolean
+  /** A connection was established at some point (so a drop means "reconnecting"). */
+  hasConnected: boolean
+  /** The local IndexedDB copy has been loaded (or is unavailable). */
+  localLoaded: boolean
+  /** Enough content is present to start editing (server state, or local copy once the server is slow). */
+  ready: boolean
+  /** The server refused the document for good (WebSocket close code 4400–4499). */
+  closedCode: number | null
+  presence: PresenceEntry[]
+}
+
+export function syncUrl(location: Pick<Location, 'protocol' | 'host'>): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
+}
+
+export class CollabSession {
+  readonly doc: Y.Doc
+  readonly provider: WebsocketProvider
+  readonly persistence: IndexeddbPersistence | null
+  private snapshot: SessionSnapshot
+  private readonly listeners = new Set<() => void>()
+  private fallbackTimer: ReturnType<typeof setTimeout> | undefined
+  private localFallback = false
+  private destroyed = false
+
+  constructor(
+    readonly docId: string,
+    user: CollabUser,
+  ) {
+    this.doc = createYDoc()
+    let persistence: IndexeddbPersistence | null = null
+    try {
+      persistence = new IndexeddbPersistence(localStoreName(docId), this.doc)
+    } catch (error) {
+      console.warn('[hashiya] offline storage unavailable', error)
+    }
+    this.persistence = persistence
+    this.provider = new WebsocketProvider(syncUrl(globalThis.location), docId, this.doc, {
+      params: { user: user.id },
+      connect: false,
+    })
+    this.provider.awareness.setLocalStateField('user', { ...user })
+
+    this.snapshot = {
+      status: 'connecting',
+      serverSynced: false,
+      hasConnected: false,
+      localLoaded: persistence === null,
+      ready: false,
+      closedCode: null,
+      presence: this.readPresence(),
+    }
+
+    this.provider.on('status', this.onStatus)
+    this.provider.on('sync', this.onSync)
+    this.provider.on('closed', this.onClosed)
+    this.provider.awareness.on('change', this.onAwareness)
+    persistence?.whenSynced.then(this.onLocalLoaded, (error: unknown) => {
+      console.warn('[hashiya] could not read the offline copy', error)
+      this.onLocalLoaded()
+    })
+    this.fallbackTimer = setTimeout(() => {
+      this.localFallback = true
+      this.update({})
+    }, LOCAL_FALLBACK_MS)
+    globalThis.addEventListener?.('online', this.onOnline)
+
+    this.provider.connect()
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  getSnapshot = (): SessionSnapshot => this.snapshot
+
+  /** Publishes a changed name or colour to everyone in the document. */
+  setUser(user: CollabUser): void {
+    if (this.destroyed) return
+    this.provider.awareness.setLocalStateField('user', { ...user })
+  }
+
+  destroy(): void {
+    if (this.destroyed) return
+    this.destroyed = true
+    clearTimeout(this.fallbackTimer)
+    globalThis.removeEventListener?.('online', this.onOnline)
+    this.provider.off('status', this.onStatus)
+    this.provider.off('sync', this.onSync)
+    this.provider.off('closed', this.onClosed)
+    this.provider.awareness.off('change', this.onAwareness)
+    this.provider.destroy()
+    void this.persistence?.destroy()
+    this.doc.destroy()
+    this.listeners.clear()
+  }
+
+  private update(patch: Partial<SessionSnapshot>): void {
+    if (this.destroyed) return
+    const next = { ...this.snapshot, ...patch }
+    next.ready = next.serverSynced || (next.localLoaded && this.localFallback)
+    this.snapshot = next
+    for (const listener of this.listeners) listener()
+  }
+
+  private readPresence(): PresenceEntry[] {
+    return presenceFromStates(this.provider.awareness.getStates(), this.doc.clientID)
+  }
+
+  private onStatus = ({ status }: { status: ProviderStatus }): void => {
+    this.update({
+      status,
+      hasConnected: this.snapshot.hasConnected || status === 'connected',
+      closedCode: status === 'connected' ? null : this.snapshot.closedCode,
+    })
+  }
+
+  private onSync = (synced: boolean): void => {
+    if (synced && !this.snapshot.serverSynced) this.update({ serverSynced: true })
+  }
+
+  private onClosed = ({ code }: { code: number }): void => {
+    this.update({ closedCode: code, status: 'disconnected' })
+  }
+
+  private onLocalLoaded = (): void => {
+    this.update({ localLoaded: true })
+  }
+
+  private onAwareness = (): void => {
+    this.update({ presence: this.readPresence() })
+  }
+
+  /** Back online: try now instead of waiting for the next backoff step. */
+  private onOnline = (): void => {
+    if (this.snapshot.status !== 'connected' && this.snapshot.closedCode === null) {
+      this.provider.disconnect()
+      this.provider.connect()
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { appendParagraphs, bodyOf, createYDoc, NodeName, readParagraphs } from '@hashiya/document'
+import { Editor } from '@tiptap/core'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Awareness } from 'y-protocols/awareness'
+import type * as Y from 'yjs'
+import {
+  ARTICLE_EDITOR_OPTIONS,
+  ARTICLE_NODE_NAMES,
+  articleExtensions,
+  articleSchemaExtensions,
+} from './index.js'
+
+const user = { id: 'u-1', name: 'ليلى', color: '#0369a1' }
+const editors: Editor[] = []
+
+function collaborativeEditor(doc: Y.Doc): { editor: Editor; awareness: Awareness } {
+  const awareness = new Awareness(doc)
+  const editor = new Editor({
+    ...ARTICLE_EDITOR_OPTIONS,
+    element: document.createElement('div'),
+    extensions: articleExtensions({ document: doc, provider: { awareness }, user }),
+  })
+  editors.push(editor)
+  return { editor, awareness }
+}
+
+afterEach(() => {
+  for (const editor of editors.splice(0)) editor.destroy()
+})
+
+describe('article schema', () => {
+  it('has exactly the nodes of an article and no marks', () => {
+    const editor = new Editor({ extensions: articleSchemaExtensions() })
+    editors.push(editor)
+    expect(Object.keys(editor.schema.nodes).sort()).toEqual([...ARTICLE_NODE_NAMES].sort())
+    expect(Object.keys(editor.schema.marks)).toEqual([])
+    expect(editor.schema.nodes[NodeName.heading]?.spec.attrs?.level).toBeDefined()
+  })
+})
+
+describe('collaborative article editor', () => {
+  it('shows paragraphs written outside the editor (by the server)', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, ['الفقرة الأولى', 'الفقرة الثانية'])
+    const { editor } = collaborativeEditor(doc)
+    expect(editor.getText({ blockSeparator: '\n' })).toBe('الفقرة الأولى\nالفقرة الثانية')
+  })
+
+  it('writes typed text into the shared body the server reads', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, ['قبل'])
+    const { editor } = collaborativeEditor(doc)
+    editor.commands.setTextSelection(editor.state.doc.content.size - 1)
+    editor.commands.insertContent(' وبعد')
+    editor.commands.setHeading({ level: 2 })
+    expect(readParagraphs(doc)).toEqual(['قبل وبعد'])
+    expect((bodyOf(doc).get(0) as Y.XmlElement).nodeName).toBe(NodeName.heading)
+  })
+
+  it('renders right to left', () => {
+    const { editor } = collaborativeEditor(createYDoc())
+    expect(editor.view.dom.getAttribute('dir')).toBe('rtl')
+  })
+
+  it('publishes the user in awareness and undoes only local changes', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, ['نص'])
+    const { editor, awareness } = collaborativeEditor(doc)
+    expect(awareness.getLocalState()?.user).toEqual(user)
+
+    editor.commands.setTextSelection(editor.state.doc.content.size - 1)
+    editor.commands.insertContent('ي')
+    // a change that arrives from elsewhere (another replica) is not undoable here
+    appendParagraphs(doc, ['من زميل'])
+    expect(readParagraphs(doc)).toEqual(['نصي', 'من زميل'])
+
+    editor.commands.undo()
+    expect(readParagraphs(doc)).toEqual(['نص', 'من زميل'])
+    editor.commands.redo()
+    expect(readParagraphs(doc)).toEqual(['نصي', 'من زميل'])
+  })
+})
