@@ -1,0 +1,300 @@
+/**
+ * Reading and changing annotations: the operations every surface (editor,
+ * REST API, importers) shares. Each change is one Yjs transaction, so it is one
+ * update on the wire and one step for the user's undo.
+ */
+import * as Y from 'yjs'
+import {
+  type AnnotationKind,
+  isAnnotationKind,
+  MAX_NOTE_LENGTH,
+  MAX_SPEAKER_LENGTH,
+  relationTypeFor,
+} from './kinds.js'
+import { annotationIdOfAttribute, annotationMarkKey } from './mark.js'
+import { layoutPlainText, type PlainTextLayout, segmentsOfRange } from './positions.js'
+import {
+  type AnnotationProblem,
+  type AnnotationRecord,
+  annotationsMap,
+  Field,
+  isProblem,
+  isValidAnnotationId,
+  newAnnotationId,
+  parseRecord,
+  type Relation,
+  recordEntry,
+} from './records.js'
+
+/** An annotation as readers see it: metadata plus where its text is. */
+export interface Annotation extends Omit<AnnotationRecord, 'relations'> {
+  /** Code-point offsets in the plain text: first marked character to last, end exclusive. */
+  start: number
+  end: number
+  /** The plain text from start to end (blank lines included when it spans blocks). */
+  text: string
+  /** The marked pieces, when the annotation is interrupted (by unmarked text or a block break). */
+  ranges: { start: number; end: number }[]
+  /** Only the relations that make sense now: right source kind, target a listed claim. */
+  relations: Relation[]
+}
+
+export interface AnnotationReading {
+  /** Valid annotations that still cover text, in document order. */
+  annotations: Annotation[]
+  /** Entries and marks every reader ignores, and why. */
+  problems: AnnotationProblem[]
+  layout: PlainTextLayout
+}
+
+/** Marked code-point ranges per annotation id, merged where they touch. */
+function markedRanges(layout: PlainTextLayout): Map<string, { start: number; end: number }[]> {
+  const ranges = new Map<string, { start: number; end: number }[]>()
+  for (const run of layout.runs) {
+    for (const [key, value] of Object.entries(run.attributes)) {
+      const id = annotationIdOfAttribute(key, value)
+      if (!id) continue
+      let list = ranges.get(id)
+      if (!list) {
+        list = []
+        ranges.set(id, list)
+      }
+      const last = list[list.length - 1]
+      if (last && last.end === run.start) last.end = run.end
+      else list.push({ start: run.start, end: run.end })
+    }
+  }
+  return ranges
+}
+
+function compareDocumentOrder(a: Annotation, b: Annotation): number {
+  return a.start - b.start || b.end - a.end || a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)
+}
+
+/** Every annotation of the document, validated, with offsets; and what was ignored. */
+export function readAnnotations(doc: Y.Doc): AnnotationReading {
+  const layout = layoutPlainText(doc)
+  const ranges = markedRanges(layout)
+  const problems: AnnotationProblem[] = []
+  const records = new Map<string, AnnotationRecord>()
+  for (const [id, entry] of annotationsMap(doc).entries()) {
+    const parsed = parseRecord(id, entry)
+    if (isProblem(parsed)) problems.push(parsed)
+    else records.set(id, parsed)
+  }
+  for (const id of ranges.keys()) {
+    if (!records.has(id) && !problems.some((p) => p.annotationId === id)) {
+      problems.push({ annotationId: id, problem: 'marked text has no annotation entry' })
+    }
+  }
+  const annotations: Annotation[] = []
+  for (const record of records.values()) {
+    const pieces = ranges.get(record.id)
+    if (!pieces || pieces.length === 0) continue
+    const start = pieces[0]?.start as number
+    const end = pieces[pieces.length - 1]?.end as number
+    annotations.push({
+      ...record,
+      start,
+      end,
+      text: sliceCodePoints(layout.text, start, end),
+      ranges: pieces,
+      relations: record.relations,
+    })
+  }
+  const listed = new Map(annotations.map((a) => [a.id, a]))
+  for (const annotation of annotations) {
+    const allowed = relationTypeFor(annotation.kind)
+    annotation.relations = annotation.relations.filter(
+      (relation) => relation.type === allowed && listed.get(relation.target)?.kind === 'claim',
+    )
+  }
+  annotations.sort(compareDocumentOrder)
+  return { annotations, problems, layout }
+}
+
+function sliceCodePoints(text: string, start: number, end: number): string {
+  return Array.from(text).slice(start, end).join('')
+}
+
+export class AnnotationError extends Error {
+  constructor(
+    readonly code:
+      | 'invalid-kind'
+      | 'invalid-range'
+      | 'empty-range'
+      | 'not-found'
+      | 'invalid-relation'
+      | 'too-long',
+    message: string,
+  ) {
+    super(message)
+    this.name = 'AnnotationError'
+  }
+}
+
+export interface NewAnnotation {
+  kind: AnnotationKind
+  start: number
+  end: number
+  author: string
+  note?: string
+  speaker?: string
+  id?: string
+  now?: number
+}
+
+function checkText(field: 'note' | 'speaker', value: string | undefined): void {
+  const max = field === 'note' ? MAX_NOTE_LENGTH : MAX_SPEAKER_LENGTH
+  if (value !== undefined && value.length > max) {
+    throw new AnnotationError('too-long', `${field} must be at most ${max} characters`)
+  }
+}
+
+/** Writes a new metadata entry; the caller marks the text (or already has). */
+export function writeRecord(
+  doc: Y.Doc,
+  input: Omit<NewAnnotation, 'start' | 'end'> & { id: string },
+  origin?: unknown,
+): void {
+  if (!isAnnotationKind(input.kind)) {
+    throw new AnnotationError('invalid-kind', `kind must be one of quote, claim, denial, aside`)
+  }
+  checkText('note', input.note)
+  checkText('speaker', input.speaker)
+  const now = input.now ?? Date.now()
+  doc.transact(() => {
+    const entry = new Y.Map<unknown>()
+    entry.set(Field.kind, input.kind)
+    entry.set(Field.author, input.author)
+    entry.set(Field.createdAt, now)
+    entry.set(Field.updatedAt, now)
+    entry.set(Field.updatedBy, input.author)
+    entry.set(Field.note, input.note ?? '')
+    entry.set(Field.speaker, input.speaker ?? '')
+    entry.set(Field.relations, new Y.Map<unknown>())
+    annotationsMap(doc).set(input.id, entry)
+  }, origin)
+}
+
+/**
+ * Tags a code-point range: marks its text (as the editor's mark would be stored)
+ * and writes the metadata, in one transaction. Returns the new id.
+ */
+export function createAnnotation(doc: Y.Doc, input: NewAnnotation, origin?: unknown): string {
+  const { start, end } = input
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0) {
+    throw new AnnotationError('invalid-range', 'start and end must be whole, non-negative numbers')
+  }
+  if (end <= start) throw new AnnotationError('empty-range', 'end must be greater than start')
+  const layout = layoutPlainText(doc)
+  const length = layout.runs.length > 0 ? (layout.runs[layout.runs.length - 1]?.end as number) : 0
+  if (end > length) {
+    throw new AnnotationError('invalid-range', `end ${end} is past the end of the text (${length})`)
+  }
+  const segments = segmentsOfRange(layout, start, end)
+  if (segments.length === 0) {
+    throw new AnnotationError('empty-range', 'the range covers no text, only paragraph breaks')
+  }
+  const id = input.id ?? newAnnotationId()
+  if (!isValidAnnotationId(id)) throw new AnnotationError('invalid-range', 'invalid annotation id')
+  const key = annotationMarkKey(id)
+  doc.transact(() => {
+    for (const segment of segments) {
+      segment.yText.format(segment.index, segment.length, { [key]: { id } })
+    }
+    writeRecord(doc, { ...input, id }, origin)
+  }, origin)
+  return id
+}
+
+export interface AnnotationPatch {
+  kind?: AnnotationKind
+  note?: string
+  speaker?: string
+}
+
+/** Changes fields of one annotation; untouched fields keep concurrent edits by others. */
+export function updateAnnotation(
+  doc: Y.Doc,
+  id: string,
+  patch: AnnotationPatch,
+  by: string,
+  origin?: unknown,
+  now = Date.now(),
+): void {
+  const entry = recordEntry(doc, id)
+  if (!entry) throw new AnnotationError('not-found', `no annotation ${id}`)
+  if (patch.kind !== undefined && !isAnnotationKind(patch.kind)) {
+    throw new AnnotationError('invalid-kind', 'kind must be one of quote, claim, denial, aside')
+  }
+  checkText('note', patch.note)
+  checkText('speaker', patch.speaker)
+  doc.transact(() => {
+    if (patch.kind !== undefined && entry.get(Field.kind) !== patch.kind)
+      entry.set(Field.kind, patch.kind)
+    if (patch.note !== undefined && entry.get(Field.note) !== patch.note)
+      entry.set(Field.note, patch.note)
+    if (patch.speaker !== undefined && entry.get(Field.speaker) !== patch.speaker) {
+      entry.set(Field.speaker, patch.speaker)
+    }
+    entry.set(Field.updatedAt, now)
+    entry.set(Field.updatedBy, by)
+  }, origin)
+}
+
+/** Adds or removes the link from `sourceId` (a denial or a quote) to a claim. */
+export function setRelation(
+  doc: Y.Doc,
+  sourceId: string,
+  targetId: string,
+  linked: boolean,
+  by: string,
+  origin?: unknown,
+  now = Date.now(),
+): void {
+  const source = recordEntry(doc, sourceId)
+  const target = recordEntry(doc, targetId)
+  if (!source) throw new AnnotationError('not-found', `no annotation ${sourceId}`)
+  if (!target) throw new AnnotationError('not-found', `no annotation ${targetId}`)
+  const sourceKind = source.get(Field.kind)
+  const type = isAnnotationKind(sourceKind) ? relationTypeFor(sourceKind) : null
+  if (linked && (!type || target.get(Field.kind) !== 'claim' || sourceId === targetId)) {
+    throw new AnnotationError(
+      'invalid-relation',
+      'only a denial (denies) or a quote (states) can link to a claim',
+    )
+  }
+  doc.transact(() => {
+    let relations = source.get(Field.relations)
+    if (!(relations instanceof Y.Map)) {
+      relations = new Y.Map<unknown>()
+      source.set(Field.relations, relations)
+    }
+    const map = relations as Y.Map<unknown>
+    if (linked) map.set(targetId, type)
+    else map.delete(targetId)
+    source.set(Field.updatedAt, now)
+    source.set(Field.updatedBy, by)
+  }, origin)
+}
+
+/** Removes an annotation: its marks everywhere and its metadata, in one transaction. */
+export function deleteAnnotation(doc: Y.Doc, id: string, origin?: unknown): void {
+  const entry = annotationsMap(doc).get(id)
+  const layout = layoutPlainText(doc)
+  const marked = markedRanges(layout).get(id) ?? []
+  if (entry === undefined && marked.length === 0) {
+    throw new AnnotationError('not-found', `no annotation ${id}`)
+  }
+  doc.transact(() => {
+    for (const run of layout.runs) {
+      for (const [key, value] of Object.entries(run.attributes)) {
+        if (annotationIdOfAttribute(key, value) === id) {
+          run.yText.format(run.yIndex, run.text.length, { [key]: null })
+        }
+      }
+    }
+    annotationsMap(doc).delete(id)
+  }, origin)
+}

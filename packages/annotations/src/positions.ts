@@ -1,0 +1,145 @@
+/**
+ * Offsets as the outside world counts them: Unicode code points in the
+ * document's plain text, blocks joined by a blank line, start inclusive, end
+ * exclusive. This module is the only place that counts them; exports, the API
+ * and the editor all go through it.
+ */
+import { bodyOf, NodeName, PARAGRAPH_SEPARATOR } from '@hashiya/document'
+import * as Y from 'yjs'
+
+/** A run of text with the same formatting, located both in Yjs and in code points. */
+export interface TextRun {
+  text: string
+  attributes: Record<string, unknown>
+  /** The Y.XmlText holding the run, and where the run starts in it (UTF-16 units). */
+  yText: Y.XmlText
+  yIndex: number
+  /** Code-point offset of the run's first character in the plain text. */
+  start: number
+  end: number
+}
+
+export interface PlainTextLayout {
+  /** The plain text, blocks joined by `PARAGRAPH_SEPARATOR`. */
+  text: string
+  runs: TextRun[]
+}
+
+export function codePointLength(text: string): number {
+  let length = 0
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    // a high surrogate followed by a low one is one code point
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) i++
+    }
+    length++
+  }
+  return length
+}
+
+/** UTF-16 index of the code point at `codePoints` within `text`. */
+export function utf16IndexOf(text: string, codePoints: number): number {
+  let index = 0
+  for (let counted = 0; counted < codePoints && index < text.length; counted++) {
+    const unit = text.charCodeAt(index)
+    index += unit >= 0xd800 && unit <= 0xdbff && index + 1 < text.length ? 2 : 1
+  }
+  return index
+}
+
+/** Walks the article body once and lays out every text run with its offsets. */
+export function layoutPlainText(doc: Y.Doc): PlainTextLayout {
+  const runs: TextRun[] = []
+  const parts: string[] = []
+  let offset = 0
+
+  const append = (text: string) => {
+    parts.push(text)
+    offset += codePointLength(text)
+  }
+
+  const visit = (node: Y.XmlElement | Y.XmlText | Y.XmlHook) => {
+    if (node instanceof Y.XmlText) {
+      let yIndex = 0
+      for (const op of node.toDelta() as {
+        insert?: unknown
+        attributes?: Record<string, unknown>
+      }[]) {
+        if (typeof op.insert !== 'string') {
+          yIndex += 1
+          continue
+        }
+        const start = offset
+        append(op.insert)
+        runs.push({
+          text: op.insert,
+          attributes: op.attributes ?? {},
+          yText: node,
+          yIndex,
+          start,
+          end: offset,
+        })
+        yIndex += op.insert.length
+      }
+    } else if (node instanceof Y.XmlElement) {
+      if (node.nodeName === NodeName.hardBreak) append('\n')
+      else for (const child of node.toArray()) visit(child as Y.XmlElement | Y.XmlText)
+    }
+  }
+
+  bodyOf(doc)
+    .toArray()
+    .forEach((block, index) => {
+      if (index > 0) append(PARAGRAPH_SEPARATOR)
+      visit(block as Y.XmlElement | Y.XmlText)
+    })
+  return { text: parts.join(''), runs }
+}
+
+/** A piece of a code-point range inside one Y.XmlText, in that text's UTF-16 units. */
+export interface YTextSegment {
+  yText: Y.XmlText
+  index: number
+  length: number
+}
+
+/**
+ * The pieces of text that a code-point range covers, one per run it touches.
+ * Separators between blocks belong to no run and are skipped.
+ */
+export function segmentsOfRange(
+  layout: PlainTextLayout,
+  start: number,
+  end: number,
+): YTextSegment[] {
+  const segments: YTextSegment[] = []
+  for (const run of layout.runs) {
+    if (run.end <= start || run.start >= end) continue
+    const from = utf16IndexOf(run.text, Math.max(start, run.start) - run.start)
+    const to = utf16IndexOf(run.text, Math.min(end, run.end) - run.start)
+    if (to <= from) continue
+    const last = segments[segments.length - 1]
+    if (last && last.yText === run.yText && last.index + last.length === run.yIndex + from) {
+      last.length += to - from
+    } else {
+      segments.push({ yText: run.yText, index: run.yIndex + from, length: to - from })
+    }
+  }
+  return segments
+}
+
+/** True when `offset` falls between two grapheme clusters (never inside a letter with its harakat). */
+export function isGraphemeBoundary(text: string, offset: number): boolean {
+  if (offset <= 0) return true
+  const index = utf16IndexOf(text, offset)
+  if (index >= text.length) return true
+  const segmenter = new Intl.Segmenter('ar', { granularity: 'grapheme' })
+  const windowStart = Math.max(0, index - 32)
+  for (const { index: at } of segmenter.segment(text.slice(windowStart, index + 32))) {
+    if (windowStart + at === index) return true
+    if (windowStart + at > index) return false
+  }
+  return false
+}
