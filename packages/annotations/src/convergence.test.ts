@@ -1,0 +1,200 @@
+/**
+ * Randomized concurrent sessions: several replicas apply random edits and
+ * annotation actions, exchange updates in random order, and must end equal,
+ * with every listed annotation covering exactly its text.
+ */
+import { appendParagraphs, bodyOf, createYDoc } from '@hashiya/document'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import {
+  ANNOTATION_KINDS,
+  annotationIdOfAttribute,
+  annotationsMap,
+  createAnnotation,
+  deleteAnnotation,
+  layoutPlainText,
+  readAnnotations,
+  setRelation,
+  updateAnnotation,
+} from './index.js'
+
+const PARAGRAPHS = [
+  'قال نيلسون: "لا أعرف ما إذا كانت هذه القصة صحيحة".',
+  'ونفت روسيا وجود محادثات متكررة 😀 بين بوتين وMusk.',
+  'وقال فايفر إن الأجهزة الأمنية الروسية تستغل أي فرصة.',
+]
+
+type Action =
+  | { type: 'tag'; replica: number; a: number; b: number; kind: number }
+  | { type: 'kind'; replica: number; pick: number; kind: number }
+  | { type: 'note'; replica: number; pick: number; note: string }
+  | { type: 'link'; replica: number; pick: number; target: number }
+  | { type: 'delete'; replica: number; pick: number }
+  | { type: 'type'; replica: number; paragraph: number; at: number; text: string; marked: boolean }
+  | { type: 'erase'; replica: number; paragraph: number; at: number; length: number }
+  | { type: 'sync'; from: number; to: number }
+
+const replicaCount = 3
+const replica = fc.integer({ min: 0, max: replicaCount - 1 })
+const action: fc.Arbitrary<Action> = fc.oneof(
+  fc.record({
+    type: fc.constant('tag' as const),
+    replica,
+    a: fc.nat(200),
+    b: fc.nat(200),
+    kind: fc.nat(3),
+  }),
+  fc.record({ type: fc.constant('kind' as const), replica, pick: fc.nat(), kind: fc.nat(3) }),
+  fc.record({
+    type: fc.constant('note' as const),
+    replica,
+    pick: fc.nat(),
+    note: fc.constantFrom('مؤكد', 'بحاجة إلى مصدر', ''),
+  }),
+  fc.record({ type: fc.constant('link' as const), replica, pick: fc.nat(), target: fc.nat() }),
+  fc.record({ type: fc.constant('delete' as const), replica, pick: fc.nat() }),
+  fc.record({
+    type: fc.constant('type' as const),
+    replica,
+    paragraph: fc.nat(2),
+    at: fc.nat(80),
+    text: fc.constantFrom('و', ' كلمة ', 'ـ', '𝒳', 'x'),
+    marked: fc.boolean(),
+  }),
+  fc.record({
+    type: fc.constant('erase' as const),
+    replica,
+    paragraph: fc.nat(2),
+    at: fc.nat(80),
+    length: fc.integer({ min: 1, max: 12 }),
+  }),
+  fc.record({ type: fc.constant('sync' as const), from: replica, to: replica }),
+)
+
+function pickId(doc: Y.Doc, pick: number): string | null {
+  const ids = [...annotationsMap(doc).keys()].sort()
+  return ids.length === 0 ? null : (ids[pick % ids.length] as string)
+}
+
+function apply(docs: Y.Doc[], step: Action): void {
+  if (step.type === 'sync') {
+    const [from, to] = [docs[step.from] as Y.Doc, docs[step.to] as Y.Doc]
+    if (from !== to) Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)))
+    return
+  }
+  const doc = docs[step.replica] as Y.Doc
+  const user = `user${step.replica}`
+  switch (step.type) {
+    case 'tag': {
+      const length = Array.from(layoutPlainText(doc).text).length
+      const start = Math.min(step.a, step.b) % length
+      const end = Math.min(length, start + 1 + (Math.abs(step.a - step.b) % 30))
+      try {
+        createAnnotation(doc, {
+          kind: ANNOTATION_KINDS[step.kind] ?? 'claim',
+          start,
+          end,
+          author: user,
+        })
+      } catch {
+        // a range of paragraph breaks only: refused, nothing written
+      }
+      return
+    }
+    case 'kind': {
+      const id = pickId(doc, step.pick)
+      if (id) updateAnnotation(doc, id, { kind: ANNOTATION_KINDS[step.kind] ?? 'claim' }, user)
+      return
+    }
+    case 'note': {
+      const id = pickId(doc, step.pick)
+      if (id) updateAnnotation(doc, id, { note: step.note }, user)
+      return
+    }
+    case 'link': {
+      const id = pickId(doc, step.pick)
+      const target = pickId(doc, step.target)
+      if (id && target) {
+        try {
+          setRelation(doc, id, target, true, user)
+        } catch {
+          // not a denial/quote → claim pair
+        }
+      }
+      return
+    }
+    case 'delete': {
+      const id = pickId(doc, step.pick)
+      if (id) deleteAnnotation(doc, id)
+      return
+    }
+    case 'type': {
+      const text = (bodyOf(doc).get(step.paragraph) as Y.XmlElement).get(0) as Y.XmlText
+      const at = Math.min(step.at, text.length)
+      // like y-tiptap: typed text carries the marks of the text before it, or none
+      const before = at > 0 ? attributesAt(text, at - 1) : {}
+      text.insert(at, step.text, step.marked ? before : {})
+      return
+    }
+    case 'erase': {
+      const text = (bodyOf(doc).get(step.paragraph) as Y.XmlElement).get(0) as Y.XmlText
+      const at = Math.min(step.at, text.length)
+      text.delete(at, Math.min(step.length, text.length - at))
+    }
+  }
+}
+
+function attributesAt(text: Y.XmlText, index: number): Record<string, unknown> {
+  let position = 0
+  for (const op of text.toDelta() as { insert: string; attributes?: Record<string, unknown> }[]) {
+    if (index < position + op.insert.length) return { ...(op.attributes ?? {}) }
+    position += op.insert.length
+  }
+  return {}
+}
+
+function syncAll(docs: Y.Doc[]): void {
+  for (const from of docs)
+    for (const to of docs)
+      if (from !== to) Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)))
+}
+
+describe('concurrent annotation sessions', () => {
+  it('converge, and every annotation listed covers exactly its text', () => {
+    fc.assert(
+      fc.property(fc.array(action, { minLength: 5, maxLength: 60 }), (steps) => {
+        const origin = createYDoc()
+        appendParagraphs(origin, PARAGRAPHS)
+        const docs = Array.from({ length: replicaCount }, () => {
+          const doc = createYDoc()
+          Y.applyUpdate(doc, Y.encodeStateAsUpdate(origin))
+          return doc
+        })
+        for (const step of steps) apply(docs, step)
+        syncAll(docs)
+        const readings = docs.map((doc) => readAnnotations(doc))
+        const first = readings[0]
+        for (const reading of readings) {
+          expect(reading.layout.text).toBe(first?.layout.text)
+          expect(reading.annotations).toEqual(first?.annotations)
+          expect(reading.problems).toEqual(first?.problems)
+        }
+        const text = Array.from(first?.layout.text ?? '')
+        for (const annotation of first?.annotations ?? []) {
+          expect(annotation.text.length).toBeGreaterThan(0)
+          expect(text.slice(annotation.start, annotation.end).join('')).toBe(annotation.text)
+        }
+        // every marked id has metadata: clients using the model never leave orphan marks
+        const metadata = annotationsMap(docs[0] as Y.Doc)
+        for (const run of first?.layout.runs ?? []) {
+          for (const [key, value] of Object.entries(run.attributes)) {
+            const id = annotationIdOfAttribute(key, value)
+            if (id) expect(metadata.has(id)).toBe(true)
+          }
+        }
+      }),
+      { numRuns: 300, seed: 20261125 },
+    )
+  })
+})
