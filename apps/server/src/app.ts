@@ -43,7 +43,7 @@ export function createApp({ config, store, sync, logger }: AppParts): Hono {
 
   app.route(
     '/api/documents',
-    documentRoutes({ store, sync, maxBodyBytes: config.maxBodyBytes, userIdOf }),
+    documentRoutes({ store, sync, logger, maxBodyBytes: config.maxBodyBytes, userIdOf }),
   )
   app.all('/api/*', (c) =>
     errorResponse(c, new ApiError(404, 'not-found', `No API route ${c.req.method} ${c.req.path}.`)),

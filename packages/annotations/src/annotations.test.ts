@@ -298,6 +298,19 @@ describe('changing annotations', () => {
     expect(annotationsMap(doc).size).toBe(0)
   })
 
+  it('never splits a letter from its harakat', () => {
+    const doc = article('قَالَ الرئيس')
+    // code point 1 is the fatha on ق: starting or ending there would orphan it
+    expect(() => createAnnotation(doc, { kind: 'quote', start: 0, end: 1, author: 'u' })).toThrow(
+      /harakat/,
+    )
+    expect(() => createAnnotation(doc, { kind: 'quote', start: 1, end: 4, author: 'u' })).toThrow(
+      /harakat/,
+    )
+    createAnnotation(doc, { kind: 'quote', start: 0, end: 2, author: 'u' })
+    expect(ann(doc)[0]?.text).toBe('قَ')
+  })
+
   it('records who changed an annotation last, and when', () => {
     const doc = article()
     const id = createAnnotation(doc, {
@@ -328,3 +341,29 @@ function sliceDelta(text: Y.XmlText, from: number) {
   }
   return out
 }
+
+describe('patching', () => {
+  it('changes nothing when one of its links is refused', () => {
+    const doc = article()
+    const claim = createAnnotation(doc, {
+      kind: 'claim',
+      ...at(doc, 'أعتقد أنه يجب التحقيق'),
+      author: 'u',
+    })
+    const aside = createAnnotation(doc, { kind: 'aside', ...at(doc, 'بيل نيلسون'), author: 'u' })
+    const denial = createAnnotation(doc, { kind: 'denial', ...at(doc, 'ونفت روسيا'), author: 'u' })
+    const before = JSON.stringify(ann(doc))
+    expect(() => updateAnnotation(doc, denial, { note: 'x', link: [claim, aside] }, 'u')).toThrow(
+      /only a denial/,
+    )
+    expect(() => updateAnnotation(doc, denial, { note: 'x', link: ['missing'] }, 'u')).toThrow(
+      /no annotation/,
+    )
+    expect(JSON.stringify(ann(doc))).toBe(before)
+    // turning a claim into a denial and linking it in one patch is checked against the new kind
+    updateAnnotation(doc, aside, { kind: 'quote', link: [claim] }, 'u')
+    expect(ann(doc).find((a) => a.id === aside)?.relations).toEqual([
+      { type: 'states', target: claim },
+    ])
+  })
+})

@@ -12,7 +12,12 @@ import {
   relationTypeFor,
 } from './kinds.js'
 import { annotationIdOfAttribute, annotationMarkKey } from './mark.js'
-import { layoutPlainText, type PlainTextLayout, segmentsOfRange } from './positions.js'
+import {
+  isGraphemeBoundary,
+  layoutPlainText,
+  type PlainTextLayout,
+  segmentsOfRange,
+} from './positions.js'
 import {
   type AnnotationProblem,
   type AnnotationRecord,
@@ -192,6 +197,12 @@ export function createAnnotation(doc: Y.Doc, input: NewAnnotation, origin?: unkn
   if (end > length) {
     throw new AnnotationError('invalid-range', `end ${end} is past the end of the text (${length})`)
   }
+  if (!isGraphemeBoundary(layout.text, start) || !isGraphemeBoundary(layout.text, end)) {
+    throw new AnnotationError(
+      'invalid-range',
+      'the range would split a letter from its marks (harakat); widen it to whole letters',
+    )
+  }
   const segments = segmentsOfRange(layout, start, end)
   if (segments.length === 0) {
     throw new AnnotationError('empty-range', 'the range covers no text, only paragraph breaks')
@@ -212,9 +223,25 @@ export interface AnnotationPatch {
   kind?: AnnotationKind
   note?: string
   speaker?: string
+  /** Claims to link to (a denial denies them, a quote states them). */
+  link?: readonly string[]
+  /** Claims to unlink from. */
+  unlink?: readonly string[]
 }
 
-/** Changes fields of one annotation; untouched fields keep concurrent edits by others. */
+function relationsOf(entry: Y.Map<unknown>): Y.Map<unknown> {
+  const relations = entry.get(Field.relations)
+  if (relations instanceof Y.Map) return relations
+  const created = new Y.Map<unknown>()
+  entry.set(Field.relations, created)
+  return created
+}
+
+/**
+ * Changes one annotation: fields, and links to claims. Everything is checked
+ * before anything is written, so a refused patch changes nothing; untouched
+ * fields keep concurrent edits by others.
+ */
 export function updateAnnotation(
   doc: Y.Doc,
   id: string,
@@ -230,6 +257,21 @@ export function updateAnnotation(
   }
   checkText('note', patch.note)
   checkText('speaker', patch.speaker)
+  const link = patch.link ?? []
+  if (link.length > 0) {
+    const kind = patch.kind ?? entry.get(Field.kind)
+    const type = isAnnotationKind(kind) ? relationTypeFor(kind) : null
+    for (const targetId of link) {
+      const target = recordEntry(doc, targetId)
+      if (!target) throw new AnnotationError('not-found', `no annotation ${targetId}`)
+      if (!type || target.get(Field.kind) !== 'claim' || targetId === id) {
+        throw new AnnotationError(
+          'invalid-relation',
+          'only a denial (denies) or a quote (states) can link to a claim',
+        )
+      }
+    }
+  }
   doc.transact(() => {
     if (patch.kind !== undefined && entry.get(Field.kind) !== patch.kind)
       entry.set(Field.kind, patch.kind)
@@ -237,6 +279,13 @@ export function updateAnnotation(
       entry.set(Field.note, patch.note)
     if (patch.speaker !== undefined && entry.get(Field.speaker) !== patch.speaker) {
       entry.set(Field.speaker, patch.speaker)
+    }
+    if (link.length > 0 || (patch.unlink ?? []).length > 0) {
+      const relations = relationsOf(entry)
+      const kind = entry.get(Field.kind)
+      const type = isAnnotationKind(kind) ? relationTypeFor(kind) : null
+      for (const targetId of link) relations.set(targetId, type)
+      for (const targetId of patch.unlink ?? []) relations.delete(targetId)
     }
     entry.set(Field.updatedAt, now)
     entry.set(Field.updatedBy, by)
@@ -253,30 +302,14 @@ export function setRelation(
   origin?: unknown,
   now = Date.now(),
 ): void {
-  const source = recordEntry(doc, sourceId)
-  const target = recordEntry(doc, targetId)
-  if (!source) throw new AnnotationError('not-found', `no annotation ${sourceId}`)
-  if (!target) throw new AnnotationError('not-found', `no annotation ${targetId}`)
-  const sourceKind = source.get(Field.kind)
-  const type = isAnnotationKind(sourceKind) ? relationTypeFor(sourceKind) : null
-  if (linked && (!type || target.get(Field.kind) !== 'claim' || sourceId === targetId)) {
-    throw new AnnotationError(
-      'invalid-relation',
-      'only a denial (denies) or a quote (states) can link to a claim',
-    )
-  }
-  doc.transact(() => {
-    let relations = source.get(Field.relations)
-    if (!(relations instanceof Y.Map)) {
-      relations = new Y.Map<unknown>()
-      source.set(Field.relations, relations)
-    }
-    const map = relations as Y.Map<unknown>
-    if (linked) map.set(targetId, type)
-    else map.delete(targetId)
-    source.set(Field.updatedAt, now)
-    source.set(Field.updatedBy, by)
-  }, origin)
+  updateAnnotation(
+    doc,
+    sourceId,
+    linked ? { link: [targetId] } : { unlink: [targetId] },
+    by,
+    origin,
+    now,
+  )
 }
 
 /** Removes an annotation: its marks everywhere and its metadata, in one transaction. */

@@ -2,9 +2,12 @@
  * @hashiya/sync-server: the collaboration core behind the WebSocket endpoint.
  * Hooks in: a `DocumentStore` for durability, a `Logger`, and any transport.
  */
+
+export { ServerChange } from './room.js'
 export {
   type ClientSession,
   DocumentNotFoundError,
+  StorageUnavailableError,
   SyncServer,
   type SyncServerOptions,
 } from './sync-server.js'

@@ -32,6 +32,14 @@ export interface RoomOptions {
   onStorageFailure(room: Room, error: unknown): void
 }
 
+/**
+ * Transaction origin for changes made on the server on a user's behalf (the REST
+ * API, importers): the update is recorded as theirs.
+ */
+export class ServerChange {
+  constructor(readonly userId: string) {}
+}
+
 /** A connected client as the room sees it. */
 export class RoomConnection {
   /** Awareness client ids this connection has announced; removed when it leaves. */
@@ -80,7 +88,12 @@ export class Room {
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
     this.fullStateCache = null
-    const userId = origin instanceof RoomConnection ? origin.identity.userId : 'server'
+    const userId =
+      origin instanceof RoomConnection
+        ? origin.identity.userId
+        : origin instanceof ServerChange
+          ? origin.userId
+          : 'server'
     this.pending.push({ update, userId, receivedAt: Date.now() })
     this.unconfirmed += 1
     this.scheduleFlush()

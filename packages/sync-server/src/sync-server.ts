@@ -6,11 +6,11 @@
  * Transport-agnostic: `connect` takes anything that can send and close, and
  * returns a session the transport feeds incoming frames to.
  */
-import { readParagraphsFromUpdates } from '@hashiya/document'
+import { createYDoc } from '@hashiya/document'
 import type { DocumentStore } from '@hashiya/storage'
 import { decodeClientMessage, ProtocolError } from '@hashiya/sync-protocol'
 import * as Y from 'yjs'
-import { Room, RoomConnection } from './room.js'
+import { Room, RoomConnection, ServerChange } from './room.js'
 import { type ClientTransport, CloseCode, type ConnectionIdentity, type Logger } from './types.js'
 
 export interface SyncServerOptions {
@@ -34,6 +34,14 @@ export class DocumentNotFoundError extends Error {
   constructor(readonly documentId: string) {
     super(`document ${documentId} does not exist`)
     this.name = 'DocumentNotFoundError'
+  }
+}
+
+/** The store refused a write; the change was not kept. */
+export class StorageUnavailableError extends Error {
+  constructor(readonly documentId: string) {
+    super(`storage is unavailable; the change to ${documentId} was not kept`)
+    this.name = 'StorageUnavailableError'
   }
 }
 
@@ -211,19 +219,46 @@ export class SyncServer {
   }
 
   /**
-   * Reads a document: from memory when it is open (including edits not yet
-   * compacted), otherwise from the store without keeping it loaded.
+   * Reads a document: the live doc when it is open (edits not yet compacted
+   * included), otherwise a temporary one built from the store. Null when the
+   * document does not exist. `read` must not change the doc.
    */
-  async readParagraphs(documentId: string): Promise<string[] | null> {
+  async read<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T | null> {
     const entry = this.rooms.get(documentId)
-    if (entry?.room && !entry.unloading) {
-      await entry.room.whenFlushed()
-      return readParagraphsFromUpdates([Y.encodeStateAsUpdate(entry.room.doc)])
-    }
+    if (entry?.room && !entry.unloading && !entry.room.hasFailed) return read(entry.room.doc)
     const state = await this.options.store.loadState(documentId)
     if (!state) return null
+    const doc = createYDoc()
     const updates = state.updates.map((u) => u.update)
-    return readParagraphsFromUpdates(state.snapshot ? [state.snapshot, ...updates] : updates)
+    Y.applyUpdate(doc, Y.mergeUpdates(state.snapshot ? [state.snapshot, ...updates] : updates))
+    try {
+      return read(doc)
+    } finally {
+      doc.destroy()
+    }
+  }
+
+  /**
+   * Changes a document on a user's behalf through the same path as a client's
+   * edit: applied to the live doc, stored, then broadcast. Resolves once the
+   * change is durable; rejects with `DocumentNotFoundError`, or with whatever
+   * `change` throws (in which case nothing was applied, if it checks first).
+   */
+  async change<T>(
+    documentId: string,
+    userId: string,
+    change: (doc: Y.Doc, origin: ServerChange) => T,
+  ): Promise<T> {
+    if (this.closing) throw new Error('server is shutting down')
+    const room = await this.openRoom(documentId)
+    try {
+      const result = change(room.doc, new ServerChange(userId))
+      await room.whenFlushed()
+      if (room.hasFailed) throw new StorageUnavailableError(documentId)
+      return result
+    } finally {
+      this.scheduleUnload(documentId)
+    }
   }
 
   /** Disconnects every client of a document and forgets it (used when it is deleted). */

@@ -7,13 +7,16 @@ import {
   isValidDocumentId,
   newDocumentId,
   paragraphsFromText,
+  readParagraphs,
 } from '@hashiya/document'
 import type { DocumentStore, DocumentSummary } from '@hashiya/storage'
-import { CloseCode, type SyncServer } from '@hashiya/sync-server'
+import { CloseCode, type Logger, type SyncServer } from '@hashiya/sync-server'
 import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
+import { annotationRoutes } from './annotations.js'
 import { ApiError } from './errors.js'
+import { documentIdOf, documentNotFound, readJson } from './request.js'
 
 export const MAX_TITLE_LENGTH = 200
 
@@ -33,6 +36,7 @@ const renameBody = z.object({ title })
 export interface DocumentRoutesOptions {
   store: DocumentStore
   sync: SyncServer
+  logger: Logger
   maxBodyBytes: number
   /** Who is asking; accounts replace this later. */
   userIdOf(c: Context): string
@@ -46,36 +50,6 @@ function toJson(summary: DocumentSummary) {
     updatedAt: summary.updatedAt.toISOString(),
     size: summary.size,
   }
-}
-
-async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
-  const raw = await c.req.text()
-  if (raw.trim() === '')
-    throw new ApiError(400, 'empty-body', 'The request body is empty; send JSON.')
-  let value: unknown
-  try {
-    value = JSON.parse(raw)
-  } catch {
-    throw new ApiError(400, 'malformed-json', 'The request body is not valid JSON.')
-  }
-  const parsed = schema.safeParse(value)
-  if (!parsed.success) {
-    const message = parsed.error.issues.map((issue) => issue.message).join('; ')
-    throw new ApiError(422, 'invalid-document', message)
-  }
-  return parsed.data
-}
-
-function documentIdOf(c: Context): string {
-  const id = c.req.param('id') ?? ''
-  if (!isValidDocumentId(id)) {
-    throw new ApiError(400, 'invalid-id', 'Document ids are 1–64 letters, digits, "-" or "_".')
-  }
-  return id
-}
-
-function notFound(id: string): ApiError {
-  return new ApiError(404, 'document-not-found', `There is no document with id ${id}.`)
 }
 
 export function documentRoutes(options: DocumentRoutesOptions): Hono {
@@ -102,7 +76,7 @@ export function documentRoutes(options: DocumentRoutesOptions): Hono {
   })
 
   app.post('/', async (c) => {
-    const input = await readJson(c, createBody)
+    const input = await readJson(c, createBody, 'invalid-document')
     const paragraphs = paragraphsFromText(input.body)
     if (paragraphs.length === 0) {
       throw new ApiError(422, 'empty-document', 'body: the text has no non-empty line.')
@@ -119,28 +93,30 @@ export function documentRoutes(options: DocumentRoutesOptions): Hono {
   app.get('/:id', async (c) => {
     const id = documentIdOf(c)
     const summary = await store.getDocument(id)
-    if (!summary) throw notFound(id)
-    const paragraphs = await sync.readParagraphs(id)
-    if (!paragraphs) throw notFound(id)
+    if (!summary) throw documentNotFound(id)
+    const paragraphs = await sync.read(id, readParagraphs)
+    if (!paragraphs) throw documentNotFound(id)
     return c.json({ document: { ...toJson(summary), paragraphs } })
   })
 
   app.patch('/:id', async (c) => {
     const id = documentIdOf(c)
-    const input = await readJson(c, renameBody)
+    const input = await readJson(c, renameBody, 'invalid-document')
     const summary = await store.renameDocument(id, input.title)
-    if (!summary) throw notFound(id)
+    if (!summary) throw documentNotFound(id)
     return c.json({ document: toJson(summary) })
   })
 
   app.delete('/:id', async (c) => {
     const id = documentIdOf(c)
-    if (!(await store.getDocument(id))) throw notFound(id)
+    if (!(await store.getDocument(id))) throw documentNotFound(id)
     // Deleted first, so a client that reconnects at once finds nothing to reopen.
     await store.deleteDocument(id)
     await sync.closeDocument(id, CloseCode.documentDeleted, 'document deleted')
     return c.body(null, 204)
   })
+
+  app.route('/:id/annotations', annotationRoutes(options))
 
   return app
 }
