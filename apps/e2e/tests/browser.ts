@@ -31,9 +31,13 @@ export async function launchChromium(): Promise<Browser> {
   })
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  clip?: { x: number; y: number; width: number; height: number },
+): Promise<string> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true })
   const path = join(ARTIFACTS_DIR, `${name}.png`)
-  await page.screenshot({ path, fullPage: false })
+  await page.screenshot({ path, fullPage: false, ...(clip ? { clip } : {}) })
   return path
 }

@@ -4,12 +4,13 @@
  */
 import { bodyOf, createYDoc, readParagraphs } from '@hashiya/document'
 import { type ServerProcess, startServerProcess } from '@hashiya/testing'
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import type * as Y from 'yjs'
 import { launchChromium, screenshot } from './browser.js'
+import { expectConnection, openDemoAs as openEditor, placeCaretAtEnd } from './editor.js'
 
 let server: ServerProcess
 /** The first server owns the temporary data directory that restarts reuse. */
@@ -31,44 +32,10 @@ afterAll(async () => {
   firstServer?.cleanup()
 })
 
-/** Opens the app as a new user would: pick a name, then open the demo from the list. */
 async function openDemoAs(name: string): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL: server.url,
-    viewport: { width: 1280, height: 860 },
-    locale: 'ar',
-  })
-  contexts.push(context)
-  const page = await context.newPage()
-  page.on('pageerror', (error) => {
-    throw new Error(`page error in ${name}'s browser: ${error.message}`)
-  })
-  await page.goto('/')
-  await page.getByTestId('user-name-input').fill(name)
-  await page.getByTestId('user-name-save').click()
-  await page.getByTestId('document-row').first().click()
-  await page.getByTestId('editor').waitFor()
-  await expectState(page, 'connected')
-  return page
-}
-
-/** Puts the caret after the last letter of a block, as a click at its logical end would. */
-async function placeCaretAtEnd(block: Locator): Promise<void> {
-  await block.click()
-  await block.evaluate((element) => {
-    const range = document.createRange()
-    range.selectNodeContents(element)
-    range.collapse(false)
-    const selection = getSelection()
-    selection?.removeAllRanges()
-    selection?.addRange(range)
-  })
-}
-
-async function expectState(page: Page, state: string, timeout = 15_000): Promise<void> {
-  await page
-    .locator(`[data-testid="connection-status"][data-state="${state}"]`)
-    .waitFor({ timeout })
+  const opened = await openEditor(browser, server.url, name)
+  contexts.push(opened.context)
+  return opened.page
 }
 
 describe('two editors on the demo article', () => {
@@ -132,8 +99,8 @@ describe('two editors on the demo article', () => {
     )
     await screenshot(leila, 'connection-lost')
     server = await startServerProcess({ dataDir: server.dataDir, port: server.port })
-    await expectState(leila, 'connected', 30_000)
-    await expectState(sami, 'connected', 30_000)
+    await expectConnection(leila, 'connected', 30_000)
+    await expectConnection(sami, 'connected', 30_000)
     // the edit made before the restart is still there for both
     await expect.poll(() => sami.getByTestId('editor').textContent()).toContain('نص جديد من ليلى')
   })

@@ -1,0 +1,153 @@
+/**
+ * Tagging the demo article together: overlapping spans seen live by both
+ * editors, a denial linked to its claim, harakat-blind search, and Arabic
+ * letters that stay joined across annotation boundaries.
+ */
+import { type ServerProcess, startServerProcess } from '@hashiya/testing'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium, screenshot } from './browser.js'
+import { openDemoAs, selectPhrase } from './editor.js'
+
+let server: ServerProcess
+let browser: Browser
+const contexts: BrowserContext[] = []
+let leila: Page
+let sami: Page
+
+beforeAll(async () => {
+  server = await startServerProcess()
+  browser = await launchChromium()
+  for (const name of ['ليلى', 'سامي']) {
+    const opened = await openDemoAs(browser, server.url, name)
+    contexts.push(opened.context)
+    if (name === 'ليلى') leila = opened.page
+    else sami = opened.page
+  }
+})
+
+afterAll(async () => {
+  for (const context of contexts) await context.close()
+  await browser?.close()
+  await server?.stop()
+  server?.cleanup()
+})
+
+async function tag(page: Page, phrase: string, kind: string): Promise<void> {
+  await selectPhrase(page, phrase)
+  await page.getByTestId('selection-toolbar').waitFor()
+  await page.getByTestId(`tag-${kind}`).click()
+}
+
+function entries(page: Page) {
+  return page.getByTestId('annotation-panel').getByTestId('annotation-entry')
+}
+
+async function entryKinds(page: Page): Promise<string[]> {
+  return entries(page).evaluateAll((nodes) =>
+    nodes.map((node) => node.getAttribute('data-kind') ?? ''),
+  )
+}
+
+describe('tagging the demo article together', () => {
+  it('shows both of two overlapping tags to both editors, live', async () => {
+    await tag(leila, 'بوتين طلب من ماسك عدم توفير خدمة ستارلينك', 'claim')
+    await tag(sami, 'عدم توفير خدمة ستارلينك، وهي شركة تابعة', 'aside')
+    for (const page of [leila, sami]) {
+      await expect.poll(() => entryKinds(page), { timeout: 10_000 }).toEqual(['claim', 'aside'])
+      // the overlap "عدم توفير خدمة ستارلينك" sits inside two spans
+      const layers = await page.getByTestId('editor').evaluate((editor) => {
+        const spans = [...editor.querySelectorAll('[data-annotation-id]')]
+        const ids = new Set(spans.map((span) => span.getAttribute('data-annotation-id')))
+        const nested = spans.some(
+          (span) =>
+            span.textContent?.includes('خدمة') &&
+            span.parentElement?.closest('[data-annotation-id]'),
+        )
+        const kinds = new Set(
+          [...editor.querySelectorAll('[class*="annotation--"]')].flatMap((el) =>
+            [...el.classList].filter((c) => /^annotation--(quote|claim|denial|aside)$/.test(c)),
+          ),
+        )
+        return { ids: ids.size, nested, kinds: [...kinds].sort() }
+      })
+      expect(layers.ids).toBe(2)
+      expect(layers.kinds).toEqual(['annotation--aside', 'annotation--claim'])
+    }
+    await screenshot(sami, 'annotations-overlapping')
+  })
+
+  it('links a denial to the claim it denies', async () => {
+    await tag(leila, 'ونفت روسيا وجود محادثات متكررة', 'denial')
+    const denial = leila.locator('[data-testid="annotation-entry"][data-kind="denial"]')
+    await denial.first().waitFor()
+    const select = denial.first().getByTestId('annotation-link-select')
+    const claimOption = await select
+      .locator('option')
+      .evaluateAll((options) =>
+        options.map((o) => (o as HTMLOptionElement).value).find((value) => value !== ''),
+      )
+    expect(claimOption).toBeTruthy()
+    await select.selectOption(claimOption as string)
+    const chip = sami
+      .locator('[data-testid="annotation-entry"][data-kind="denial"]')
+      .getByTestId('annotation-relation')
+    await expect.poll(() => chip.count(), { timeout: 10_000 }).toBe(1)
+    expect(await chip.textContent()).toContain('بوتين طلب')
+    const api = (await (
+      await fetch(`${server.url}/api/documents/demo-musk-putin/annotations`)
+    ).json()) as {
+      annotations: { id: string; kind: string; relations: { type: string; target: string }[] }[]
+    }
+    const claim = api.annotations.find((a) => a.kind === 'claim')
+    const storedDenial = api.annotations.find((a) => a.kind === 'denial')
+    expect(storedDenial?.relations).toEqual([{ type: 'denies', target: claim?.id }])
+    await screenshot(sami, 'annotations-denial-linked')
+  })
+
+  it('finds a word with or without its harakat', async () => {
+    await tag(leila, 'وفقًا لمسؤولين أميركيين', 'quote')
+    await expect.poll(() => entryKinds(sami), { timeout: 10_000 }).toContain('quote')
+    const search = sami.getByTestId('annotation-search')
+    for (const query of ['وفقا', 'وفقًا', 'وفـــقا']) {
+      await search.fill(query)
+      await expect.poll(() => entryKinds(sami)).toEqual(['quote'])
+    }
+    await search.fill('')
+    await expect.poll(() => entries(sami).count()).toBe(4)
+  })
+
+  it('keeps Arabic letters joined across annotation boundaries', async () => {
+    // A tag that starts and ends inside running text: the letters on either side
+    // of each boundary must render with the same advance as untagged text.
+    const paragraph = leila.getByTestId('editor').locator('p', { hasText: 'بوتين طلب من ماسك' })
+    const widths = await paragraph.evaluate((element) => {
+      const measure = (html: string) => {
+        const probe = document.createElement('p')
+        probe.className = element.className
+        probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap;width:auto'
+        probe.innerHTML = html
+        element.parentElement?.appendChild(probe)
+        const width = probe.getBoundingClientRect().width
+        probe.remove()
+        return width
+      }
+      const tagged = element.cloneNode(true) as HTMLElement
+      const plain = element.textContent ?? ''
+      return { tagged: measure(tagged.innerHTML), plain: measure(plain.replace(/</g, '&lt;')) }
+    })
+    // joined and unjoined Arabic differ by many pixels; backgrounds and underlines add none
+    expect(Math.abs(widths.tagged - widths.plain)).toBeLessThan(1)
+    await paragraph.scrollIntoViewIfNeeded()
+    const box = await paragraph.boundingBox()
+    expect(box).not.toBeNull()
+    if (box) {
+      await screenshot(leila, 'annotations-joining', {
+        x: box.x,
+        y: box.y,
+        width: box.width,
+        height: Math.min(box.height, 140),
+      })
+    }
+  })
+})
