@@ -92,6 +92,7 @@ export function readAnnotations(doc: Y.Doc): AnnotationReading {
       problems.push({ annotationId: id, problem: 'marked text has no annotation entry' })
     }
   }
+  const slice = codePointSlicer(layout.text)
   const annotations: Annotation[] = []
   for (const record of records.values()) {
     const pieces = ranges.get(record.id)
@@ -102,7 +103,7 @@ export function readAnnotations(doc: Y.Doc): AnnotationReading {
       ...record,
       start,
       end,
-      text: sliceCodePoints(layout.text, start, end),
+      text: slice(start, end),
       ranges: pieces,
       relations: record.relations,
     })
@@ -118,8 +119,11 @@ export function readAnnotations(doc: Y.Doc): AnnotationReading {
   return { annotations, problems, layout }
 }
 
-function sliceCodePoints(text: string, start: number, end: number): string {
-  return Array.from(text).slice(start, end).join('')
+/** Slices by code points; splits the text into code points once, and only if it has astral ones. */
+function codePointSlicer(text: string): (start: number, end: number) => string {
+  if (!/[\uD800-\uDBFF]/.test(text)) return (start, end) => text.slice(start, end)
+  const codePoints = Array.from(text)
+  return (start, end) => codePoints.slice(start, end).join('')
 }
 
 export class AnnotationError extends Error {
