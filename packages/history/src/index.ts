@@ -1,0 +1,11 @@
+/**
+ * @hashiya/history: who tagged what and when, derived from the update log.
+ */
+export {
+  AUDIT_ACTIONS,
+  type AuditAction,
+  type AuditEvent,
+  type AuditState,
+  diffAnnotations,
+  type TrackedAnnotation,
+} from './audit.js'
