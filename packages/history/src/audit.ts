@@ -76,6 +76,9 @@ export function diffAnnotations(
     const base = { annotationId: annotation.id, kind: now.kind, text: now.text }
     if (!previous) {
       events.push({ ...base, action: 'created' })
+      for (const relation of now.relations) {
+        events.push({ ...base, action: 'relation-added', to: relation.target })
+      }
       continue
     }
     if (!previous.listed) events.push({ ...base, action: 'restored' })

@@ -9,3 +9,4 @@ export {
   diffAnnotations,
   type TrackedAnnotation,
 } from './audit.js'
+export { AuditTrail } from './audit-trail.js'

@@ -47,6 +47,53 @@ export interface NewDocument {
   userId: string
 }
 
+/** One derived annotation audit event, as stored. */
+export interface AuditEventRecord {
+  /** The update (log seq) that caused it. */
+  seq: number
+  /** Server time of that update, ms since the epoch. */
+  at: number
+  userId: string
+  action: string
+  annotationId: string
+  kind: string
+  text: string
+  from: string | null
+  to: string | null
+}
+
+export interface StoredAuditEvent extends AuditEventRecord {
+  /** Increasing with seq; the pagination cursor. */
+  id: number
+}
+
+/** How far the audit trail has been derived, and what it remembers to continue. */
+export interface AuditProgress {
+  seq: number
+  /** Opaque JSON the history module needs to continue from `seq`. */
+  state: string
+}
+
+export interface AuditQuery {
+  userId?: string
+  kind?: string
+  action?: string
+  /** Inclusive lower bound on `at`. */
+  from?: number
+  /** Exclusive upper bound on `at`. */
+  to?: number
+  /** Only events with an id below this (the previous page's `nextCursor`). */
+  before?: number
+  limit: number
+}
+
+export interface AuditActivity {
+  byUser: { userId: string; count: number }[]
+  byKind: { kind: string; count: number }[]
+  /** Bucket start (ms since the epoch, UTC) → count, in time order. */
+  byTime: { start: number; count: number }[]
+}
+
 export interface DocumentStore {
   listDocuments(): Promise<DocumentSummary[]>
   getDocument(id: string): Promise<DocumentSummary | null>
@@ -66,6 +113,20 @@ export interface DocumentStore {
   writeSnapshot(id: string, state: Uint8Array, upToSeq: number): Promise<void>
   /** The log itself, for history: updates with seq in (afterSeq, upToSeq]. */
   readLog(id: string, afterSeq?: number, upToSeq?: number): Promise<StoredUpdate[]>
+  /** Records derived events and the progress reached, in one transaction. */
+  appendAuditEvents(
+    id: string,
+    events: readonly AuditEventRecord[],
+    progress: AuditProgress,
+  ): Promise<void>
+  readAuditProgress(id: string): Promise<AuditProgress | null>
+  /** Newest first. */
+  queryAuditEvents(id: string, query: AuditQuery): Promise<StoredAuditEvent[]>
+  auditActivity(
+    id: string,
+    bucketMs: number,
+    query: Omit<AuditQuery, 'limit' | 'before'>,
+  ): Promise<AuditActivity>
   close(): Promise<void>
 }
 

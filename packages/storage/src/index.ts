@@ -3,11 +3,16 @@
  * one module per backend (SQLite now; PostgreSQL joins behind the same contract).
  */
 export {
+  type AuditActivity,
+  type AuditEventRecord,
+  type AuditProgress,
+  type AuditQuery,
   DocumentExistsError,
   DocumentMissingError,
   type DocumentStore,
   type DocumentSummary,
   type NewDocument,
+  type StoredAuditEvent,
   type StoredState,
   type StoredUpdate,
   type UpdateToAppend,

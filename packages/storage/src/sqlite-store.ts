@@ -9,11 +9,16 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import {
+  type AuditActivity,
+  type AuditEventRecord,
+  type AuditProgress,
+  type AuditQuery,
   DocumentExistsError,
   DocumentMissingError,
   type DocumentStore,
   type DocumentSummary,
   type NewDocument,
+  type StoredAuditEvent,
   type StoredState,
   type StoredUpdate,
   type UpdateToAppend,
@@ -51,6 +56,27 @@ const MIGRATIONS: readonly string[] = [
      data BLOB NOT NULL,
      created_at INTEGER NOT NULL
    ) STRICT;`,
+  `CREATE TABLE audit_events (
+     id INTEGER PRIMARY KEY,
+     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+     seq INTEGER NOT NULL,
+     at INTEGER NOT NULL,
+     user_id TEXT NOT NULL,
+     action TEXT NOT NULL,
+     annotation_id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     text TEXT NOT NULL,
+     from_value TEXT,
+     to_value TEXT
+   ) STRICT;
+   CREATE INDEX audit_events_by_doc ON audit_events (doc_id, id);
+   CREATE INDEX audit_events_by_user ON audit_events (doc_id, user_id, id);
+   CREATE INDEX audit_events_by_time ON audit_events (doc_id, at);
+   CREATE TABLE audit_progress (
+     doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+     seq INTEGER NOT NULL,
+     state TEXT NOT NULL
+   ) STRICT;`,
 ]
 
 interface DocumentRow {
@@ -61,6 +87,19 @@ interface DocumentRow {
   last_seq: number
   log_bytes: number
   snapshot_bytes: number
+}
+
+interface AuditRow {
+  id: number
+  seq: number
+  at: number
+  user_id: string
+  action: string
+  annotation_id: string
+  kind: string
+  text: string
+  from_value: string | null
+  to_value: string | null
 }
 
 interface UpdateRow {
@@ -132,6 +171,17 @@ export class SqliteDocumentStore implements DocumentStore {
       ),
       setSnapshotBytes: this.db.prepare(
         `UPDATE documents SET snapshot_bytes = (SELECT length(data) FROM snapshots WHERE doc_id = ?) WHERE id = ?`,
+      ),
+      insertAuditEvent: this.db.prepare(
+        `INSERT INTO audit_events (doc_id, seq, at, user_id, action, annotation_id, kind, text, from_value, to_value)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      writeAuditProgress: this.db.prepare(
+        `INSERT INTO audit_progress (doc_id, seq, state) VALUES (?, ?, ?)
+         ON CONFLICT (doc_id) DO UPDATE SET seq = excluded.seq, state = excluded.state`,
+      ),
+      readAuditProgress: this.db.prepare<[string], AuditProgress>(
+        `SELECT seq, state FROM audit_progress WHERE doc_id = ?`,
       ),
       log: this.db.prepare<[string, number, number], UpdateRow>(
         `SELECT seq, data, user_id, received_at FROM updates
@@ -245,6 +295,108 @@ export class SqliteDocumentStore implements DocumentStore {
     upToSeq = Number.MAX_SAFE_INTEGER,
   ): Promise<StoredUpdate[]> {
     return this.statements.log.all(id, afterSeq, upToSeq).map(toStoredUpdate)
+  }
+
+  async appendAuditEvents(
+    id: string,
+    events: readonly AuditEventRecord[],
+    progress: AuditProgress,
+  ): Promise<void> {
+    this.db.transaction(() => {
+      for (const event of events) {
+        this.statements.insertAuditEvent.run(
+          id,
+          event.seq,
+          event.at,
+          event.userId,
+          event.action,
+          event.annotationId,
+          event.kind,
+          event.text,
+          event.from,
+          event.to,
+        )
+      }
+      this.statements.writeAuditProgress.run(id, progress.seq, progress.state)
+    })()
+  }
+
+  async readAuditProgress(id: string): Promise<AuditProgress | null> {
+    return this.statements.readAuditProgress.get(id) ?? null
+  }
+
+  private auditFilter(id: string, query: Omit<AuditQuery, 'limit'>) {
+    const clauses = ['doc_id = @id']
+    const params: Record<string, string | number> = { id }
+    if (query.userId !== undefined) {
+      clauses.push('user_id = @userId')
+      params.userId = query.userId
+    }
+    if (query.kind !== undefined) {
+      clauses.push('kind = @kind')
+      params.kind = query.kind
+    }
+    if (query.action !== undefined) {
+      clauses.push('action = @action')
+      params.action = query.action
+    }
+    if (query.from !== undefined) {
+      clauses.push('at >= @from')
+      params.from = query.from
+    }
+    if (query.to !== undefined) {
+      clauses.push('at < @to')
+      params.to = query.to
+    }
+    if (query.before !== undefined) {
+      clauses.push('id < @before')
+      params.before = query.before
+    }
+    return { where: clauses.join(' AND '), params }
+  }
+
+  async queryAuditEvents(id: string, query: AuditQuery): Promise<StoredAuditEvent[]> {
+    const { where, params } = this.auditFilter(id, query)
+    const rows = this.db
+      .prepare<Record<string, string | number>, AuditRow>(
+        `SELECT id, seq, at, user_id, action, annotation_id, kind, text, from_value, to_value
+         FROM audit_events WHERE ${where} ORDER BY id DESC LIMIT @limit`,
+      )
+      .all({ ...params, limit: query.limit })
+    return rows.map((row) => ({
+      id: row.id,
+      seq: row.seq,
+      at: row.at,
+      userId: row.user_id,
+      action: row.action,
+      annotationId: row.annotation_id,
+      kind: row.kind,
+      text: row.text,
+      from: row.from_value,
+      to: row.to_value,
+    }))
+  }
+
+  async auditActivity(
+    id: string,
+    bucketMs: number,
+    query: Omit<AuditQuery, 'limit' | 'before'>,
+  ): Promise<AuditActivity> {
+    const { where, params } = this.auditFilter(id, query)
+    const count = <T>(select: string, group: string) =>
+      this.db
+        .prepare<Record<string, string | number>, T>(
+          `SELECT ${select}, count(*) AS count FROM audit_events WHERE ${where} GROUP BY ${group} ORDER BY ${group}`,
+        )
+        .all({ ...params, bucket: bucketMs })
+    return {
+      byUser: count<{ userId: string; count: number }>('user_id AS userId', 'user_id'),
+      byKind: count<{ kind: string; count: number }>('kind', 'kind'),
+      byTime: count<{ start: number; count: number }>(
+        'CAST(at / @bucket AS INTEGER) * @bucket AS start',
+        'start',
+      ),
+    }
   }
 
   async close(): Promise<void> {

@@ -134,5 +134,78 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
       expect(summary?.size).toBe(first.byteLength + second.byteLength)
       expect(summary?.updatedAt.getTime()).toBe(later)
     })
+
+    it('stores audit events and answers filtered, paginated and counted queries', async () => {
+      await store.createDocument({
+        id: 'd',
+        title: 't',
+        initialUpdate: textUpdate(new Y.Doc(), 'a'),
+        userId: 'u',
+      })
+      const hour = 3_600_000
+      const event = (seq: number, userId: string, action: string, kind: string) => ({
+        seq,
+        at: seq * hour,
+        userId,
+        action,
+        annotationId: `a${seq}`,
+        kind,
+        text: 'نص',
+        from: null,
+        to: action === 'kind-changed' ? kind : null,
+      })
+      expect(await store.readAuditProgress('d')).toBeNull()
+      await store.appendAuditEvents(
+        'd',
+        [event(1, 'leila', 'created', 'claim'), event(2, 'sami', 'created', 'quote')],
+        { seq: 2, state: '{"a":1}' },
+      )
+      await store.appendAuditEvents('d', [event(3, 'leila', 'kind-changed', 'denial')], {
+        seq: 3,
+        state: '{}',
+      })
+      expect(await store.readAuditProgress('d')).toEqual({ seq: 3, state: '{}' })
+      const all = await store.queryAuditEvents('d', { limit: 10 })
+      expect(all.map((e) => e.seq)).toEqual([3, 2, 1])
+      expect(all[0]).toMatchObject({
+        userId: 'leila',
+        action: 'kind-changed',
+        to: 'denial',
+        from: null,
+      })
+      expect(
+        (await store.queryAuditEvents('d', { userId: 'leila', limit: 10 })).map((e) => e.seq),
+      ).toEqual([3, 1])
+      expect(
+        (await store.queryAuditEvents('d', { action: 'created', kind: 'quote', limit: 10 })).map(
+          (e) => e.seq,
+        ),
+      ).toEqual([2])
+      expect(
+        (await store.queryAuditEvents('d', { from: 2 * hour, to: 3 * hour, limit: 10 })).map(
+          (e) => e.seq,
+        ),
+      ).toEqual([2])
+      const firstPage = await store.queryAuditEvents('d', { limit: 2 })
+      const nextPage = await store.queryAuditEvents('d', { limit: 2, before: firstPage[1]?.id })
+      expect([...firstPage, ...nextPage].map((e) => e.seq)).toEqual([3, 2, 1])
+      const activity = await store.auditActivity('d', 2 * hour, {})
+      expect(activity.byUser).toEqual([
+        { userId: 'leila', count: 2 },
+        { userId: 'sami', count: 1 },
+      ])
+      expect(activity.byKind).toEqual([
+        { kind: 'claim', count: 1 },
+        { kind: 'denial', count: 1 },
+        { kind: 'quote', count: 1 },
+      ])
+      expect(activity.byTime).toEqual([
+        { start: 0, count: 1 },
+        { start: 2 * hour, count: 2 },
+      ])
+      await store.deleteDocument('d')
+      expect(await store.queryAuditEvents('d', { limit: 10 })).toEqual([])
+      expect(await store.readAuditProgress('d')).toBeNull()
+    })
   })
 }
