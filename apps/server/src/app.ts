@@ -1,6 +1,7 @@
 /**
  * Assembles the HTTP surface: API, health, WebSocket sync and the web app.
  */
+import type { AuditTrail } from '@hashiya/history'
 import type { DocumentStore } from '@hashiya/storage'
 import type { Logger, SyncServer } from '@hashiya/sync-server'
 import { Hono } from 'hono'
@@ -13,12 +14,13 @@ import { syncRoutes, userIdOf } from './sync-route.js'
 
 export interface AppParts {
   config: Config
+  trail: AuditTrail
   store: DocumentStore
   sync: SyncServer
   logger: Logger
 }
 
-export function createApp({ config, store, sync, logger }: AppParts): Hono {
+export function createApp({ config, store, sync, trail, logger }: AppParts): Hono {
   const app = new Hono()
 
   app.onError((error, c) => {
@@ -43,7 +45,7 @@ export function createApp({ config, store, sync, logger }: AppParts): Hono {
 
   app.route(
     '/api/documents',
-    documentRoutes({ store, sync, logger, maxBodyBytes: config.maxBodyBytes, userIdOf }),
+    documentRoutes({ store, sync, trail, logger, maxBodyBytes: config.maxBodyBytes, userIdOf }),
   )
   app.all('/api/*', (c) =>
     errorResponse(c, new ApiError(404, 'not-found', `No API route ${c.req.method} ${c.req.path}.`)),

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { AuditTrail } from '@hashiya/history'
 import { SqliteDocumentStore } from '@hashiya/storage'
 import { SyncServer } from '@hashiya/sync-server'
 import { type ServerType, serve } from '@hono/node-server'
@@ -30,13 +31,19 @@ export async function startServer(config: Config, logger: AppLogger): Promise<Ru
   if (firstStart && config.demoDocument && (await seedDemoDocument(store))) {
     logger.info({}, 'demo document created')
   }
+  const trail = new AuditTrail(store, {
+    onError: (documentId, error) =>
+      logger.error({ documentId, err: error }, 'audit trail derivation failed'),
+  })
   const sync = new SyncServer({
     store,
     logger,
+    onStored: (documentId) => trail.schedule(documentId),
+    onUnloaded: (documentId) => trail.forget(documentId),
     unloadAfterMs: config.unloadAfterMs,
     compactAfterUpdates: config.compactAfterUpdates,
   })
-  const app = createApp({ config, store, sync, logger })
+  const app = createApp({ config, store, sync, trail, logger })
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes })
 
   const server: ServerType = await new Promise((resolve, reject) => {
@@ -59,6 +66,7 @@ export async function startServer(config: Config, logger: AppLogger): Promise<Ru
       closing ??= (async () => {
         const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()))
         await sync.shutdown()
+        await trail.close()
         for (const client of wss.clients) client.terminate()
         if ('closeAllConnections' in server) server.closeAllConnections()
         await httpClosed

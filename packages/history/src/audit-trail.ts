@@ -2,13 +2,13 @@
  * Keeps each document's audit trail up to date with its update log.
  *
  * The trail is derived after the fact, off the hot path: a replica of the
- * document is advanced through the logged updates, one run of consecutive
- * updates by the same user at a time, and what changed for annotations readers
- * is stored as events attributed to that user at the server time of the run's
- * last update. Progress is stored with the events, so a restart resumes where
- * it stopped and never records an event twice.
+ * document is advanced through the logged updates one at a time, and what
+ * changed for annotation readers is stored as events attributed to the user and
+ * server time the log gives that update. The result depends on the log alone,
+ * never on when a pass ran. Progress is stored with the events, so a restart
+ * resumes where it stopped and never records an event twice.
  */
-import { readAnnotations } from '@hashiya/annotations'
+import { annotationIdOfAttribute, annotationsMap, readAnnotations } from '@hashiya/annotations'
 import { createYDoc } from '@hashiya/document'
 import type { AuditEventRecord, DocumentStore, StoredUpdate } from '@hashiya/storage'
 import * as Y from 'yjs'
@@ -20,22 +20,73 @@ interface Replica {
   state: AuditState
 }
 
-/** Runs of consecutive updates by one user. */
-function runsByUser(updates: readonly StoredUpdate[]): StoredUpdate[][] {
-  const runs: StoredUpdate[][] = []
-  for (const update of updates) {
-    const run = runs[runs.length - 1]
-    if (run && run[0]?.userId === update.userId) run.push(update)
-    else runs.push([update])
+/**
+ * Whether a transaction can have changed what annotation readers see. Most
+ * keystrokes land in paragraphs that never held an annotation; those skip the
+ * full re-read. Conservative: when in doubt, true.
+ */
+function mayAffectAnnotations(transaction: Y.Transaction, doc: Y.Doc): boolean {
+  const annotations = annotationsMap(doc)
+  for (const type of transaction.changed.keys()) {
+    if (type instanceof Y.XmlText) {
+      // with gc off, deleted formatting stays in the item list: a paragraph that
+      // ever held an annotation mark is noticed even after its text is gone
+      for (let item = type._start; item !== null; item = item.right) {
+        if (
+          item.content instanceof Y.ContentFormat &&
+          annotationIdOfAttribute(item.content.key, { id: 'x' })
+        ) {
+          return true
+        }
+      }
+      continue
+    }
+    if (type instanceof Y.XmlElement || type instanceof Y.XmlFragment) return true
+    // biome-ignore lint/suspicious/noExplicitAny: Yjs types its parents loosely
+    for (let current: Y.AbstractType<any> | null = type; current; ) {
+      if (current === annotations) return true
+      const parent: unknown = current._item?.parent
+      current = parent instanceof Y.AbstractType ? parent : null
+    }
   }
-  return runs
+  return false
+}
+
+export interface AuditTrailOptions {
+  /** Gather updates for this long after a commit before deriving (typing bursts become one pass). */
+  delayMs?: number
+  onError?: (documentId: string, error: unknown) => void
 }
 
 export class AuditTrail {
   private readonly replicas = new Map<string, Replica>()
   private readonly running = new Map<string, Promise<void>>()
+  private readonly timers = new Map<string, NodeJS.Timeout>()
+  private closed = false
 
-  constructor(private readonly store: DocumentStore) {}
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly options: AuditTrailOptions = {},
+  ) {}
+
+  /** Derives soon: call after every commit; passes are debounced per document. */
+  schedule(documentId: string): void {
+    if (this.closed || this.timers.has(documentId)) return
+    const timer = setTimeout(() => {
+      this.timers.delete(documentId)
+      this.catchUp(documentId).catch((error: unknown) => this.options.onError?.(documentId, error))
+    }, this.options.delayMs ?? 250)
+    timer.unref()
+    this.timers.set(documentId, timer)
+  }
+
+  /** Stops scheduling and waits for running passes. */
+  async close(): Promise<void> {
+    this.closed = true
+    for (const timer of this.timers.values()) clearTimeout(timer)
+    this.timers.clear()
+    await this.idle()
+  }
 
   /**
    * Derives events for every logged update not processed yet. Concurrent calls
@@ -49,6 +100,11 @@ export class AuditTrail {
       if (this.running.get(documentId) === next) this.running.delete(documentId)
     })
     return next
+  }
+
+  /** Resolves when no pass is running (failed passes included). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()])
   }
 
   /** Drops the in-memory replica (e.g. when the document is unloaded); progress stays stored. */
@@ -79,24 +135,34 @@ export class AuditTrail {
     if (updates.length === 0) return
     const records: AuditEventRecord[] = []
     let state = replica.state
-    for (const run of runsByUser(updates)) {
-      Y.applyUpdate(replica.doc, Y.mergeUpdates(run.map((u) => u.update)))
-      const last = run[run.length - 1] as StoredUpdate
-      const result = diffAnnotations(state, readAnnotations(replica.doc))
-      state = result.state
-      for (const event of result.events) {
-        records.push({
-          seq: last.seq,
-          at: last.receivedAt,
-          userId: last.userId,
-          action: event.action,
-          annotationId: event.annotationId,
-          kind: event.kind,
-          text: event.text,
-          from: event.from ?? null,
-          to: event.to ?? null,
-        })
+    let relevant = false
+    const notice = (transaction: Y.Transaction) => {
+      relevant ||= mayAffectAnnotations(transaction, replica.doc)
+    }
+    replica.doc.on('afterTransaction', notice)
+    try {
+      for (const update of updates) {
+        relevant = false
+        Y.applyUpdate(replica.doc, update.update)
+        if (!relevant) continue
+        const result = diffAnnotations(state, readAnnotations(replica.doc))
+        state = result.state
+        for (const event of result.events) {
+          records.push({
+            seq: update.seq,
+            at: update.receivedAt,
+            userId: update.userId,
+            action: event.action,
+            annotationId: event.annotationId,
+            kind: event.kind,
+            text: event.text,
+            from: event.from ?? null,
+            to: event.to ?? null,
+          })
+        }
       }
+    } finally {
+      replica.doc.off('afterTransaction', notice)
     }
     const seq = (updates[updates.length - 1] as StoredUpdate).seq
     await this.store.appendAuditEvents(documentId, records, {

@@ -9,4 +9,4 @@ export {
   diffAnnotations,
   type TrackedAnnotation,
 } from './audit.js'
-export { AuditTrail } from './audit-trail.js'
+export { AuditTrail, type AuditTrailOptions } from './audit-trail.js'

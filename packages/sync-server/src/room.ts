@@ -28,6 +28,8 @@ export interface RoomOptions {
   compactAfterUpdates: number
   /** Disconnect a client whose unsent frames exceed this many bytes. */
   maxBufferedBytes: number
+  /** Called after each commit, with the sequence number of the last stored update. */
+  onStored(documentId: string, lastSeq: number): void
   /** Called when the store fails: the room can no longer promise durability. */
   onStorageFailure(room: Room, error: unknown): void
 }
@@ -138,6 +140,7 @@ export class Room {
       return
     }
     this.unconfirmed -= batch.length
+    this.options.onStored(this.documentId, this.lastSeq)
     for (const { update } of batch) this.broadcast(encodeSyncUpdate(update))
     if (this.lastSeq - this.snapshotSeq >= this.options.compactAfterUpdates) {
       setImmediate(() => void this.compact())

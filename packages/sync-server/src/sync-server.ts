@@ -20,6 +20,10 @@ export interface SyncServerOptions {
   unloadAfterMs?: number
   compactAfterUpdates?: number
   maxBufferedBytes?: number
+  /** After every commit (for derived data such as the audit trail); must not throw. */
+  onStored?: (documentId: string, lastSeq: number) => void
+  /** After a document leaves memory. */
+  onUnloaded?: (documentId: string) => void
 }
 
 /** What a transport holds for one connected client. */
@@ -63,6 +67,8 @@ export class SyncServer {
       unloadAfterMs: 30_000,
       compactAfterUpdates: 1_000,
       maxBufferedBytes: 16 * 1024 * 1024,
+      onStored: () => {},
+      onUnloaded: () => {},
       ...options,
     }
   }
@@ -171,6 +177,7 @@ export class SyncServer {
       logger: this.options.logger,
       compactAfterUpdates: this.options.compactAfterUpdates,
       maxBufferedBytes: this.options.maxBufferedBytes,
+      onStored: this.options.onStored,
       onStorageFailure: (failed, error) => this.onStorageFailure(failed, error),
     })
     this.options.logger.info({ documentId, updates: state.updates.length }, 'document loaded')
@@ -207,6 +214,7 @@ export class SyncServer {
         await room.compact()
       }
       await this.dropRoom(documentId, entry)
+      this.options.onUnloaded(documentId)
       this.options.logger.info({ documentId }, 'document unloaded')
     })()
     return entry.unloading

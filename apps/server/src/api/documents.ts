@@ -9,6 +9,7 @@ import {
   paragraphsFromText,
   readParagraphs,
 } from '@hashiya/document'
+import type { AuditTrail } from '@hashiya/history'
 import type { DocumentStore, DocumentSummary } from '@hashiya/storage'
 import { CloseCode, type Logger, type SyncServer } from '@hashiya/sync-server'
 import { type Context, Hono } from 'hono'
@@ -16,6 +17,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { annotationRoutes } from './annotations.js'
 import { ApiError } from './errors.js'
+import { historyRoutes } from './history.js'
 import { documentIdOf, documentNotFound, readJson } from './request.js'
 
 export const MAX_TITLE_LENGTH = 200
@@ -35,6 +37,7 @@ const renameBody = z.object({ title })
 
 export interface DocumentRoutesOptions {
   store: DocumentStore
+  trail: AuditTrail
   sync: SyncServer
   logger: Logger
   maxBodyBytes: number
@@ -113,10 +116,12 @@ export function documentRoutes(options: DocumentRoutesOptions): Hono {
     // Deleted first, so a client that reconnects at once finds nothing to reopen.
     await store.deleteDocument(id)
     await sync.closeDocument(id, CloseCode.documentDeleted, 'document deleted')
+    options.trail.forget(id)
     return c.body(null, 204)
   })
 
   app.route('/:id/annotations', annotationRoutes(options))
+  app.route('/:id', historyRoutes(options))
 
   return app
 }

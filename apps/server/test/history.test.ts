@@ -1,0 +1,139 @@
+/**
+ * The audit trail of a scripted multi-user session on the demo article, read
+ * through the history API, across a restart.
+ */
+import { createAnnotation, deleteAnnotation, readAnnotations, updateAnnotation } from '@hashiya/annotations'
+import { type ServerProcess, startServerProcess, waitFor } from '@hashiya/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { connectStockClient, type StockClient, whenSynced } from './clients.js'
+
+const DEMO = 'demo-musk-putin'
+let s: ServerProcess
+let first: ServerProcess
+let leila: StockClient
+let sami: StockClient
+
+interface HistoryEvent {
+  id: number
+  userId: string
+  action: string
+  kind: string
+  annotationId: string
+  text: string
+  at: string
+}
+
+async function get(path: string) {
+  const response = await fetch(`${s.url}/api/documents/${DEMO}${path}`)
+  return { status: response.status, json: await response.json() }
+}
+
+function range(client: StockClient, phrase: string) {
+  const text = client.paragraphs().join('\n\n')
+  const index = text.indexOf(phrase)
+  const start = Array.from(text.slice(0, index)).length
+  return { start, end: start + Array.from(phrase).length }
+}
+
+/** Waits until the other client has everything this one has. */
+async function settle() {
+  await waitFor(
+    () => JSON.stringify(readAnnotations(leila.doc).annotations) === JSON.stringify(readAnnotations(sami.doc).annotations),
+    'both clients to agree',
+  )
+}
+
+beforeAll(async () => {
+  s = await startServerProcess()
+  first = s
+  leila = connectStockClient(s.wsUrl, DEMO, { userId: 'leila' })
+  sami = connectStockClient(s.wsUrl, DEMO, { userId: 'sami' })
+  await Promise.all([whenSynced(leila), whenSynced(sami)])
+})
+
+afterAll(async () => {
+  leila.destroy()
+  sami.destroy()
+  await s.stop()
+  s.cleanup()
+  first.cleanup()
+})
+
+describe('history API', () => {
+  let claim = ''
+  let denial = ''
+
+  it('lists exactly what each user did, newest first', async () => {
+    claim = createAnnotation(leila.doc, { kind: 'claim', ...range(leila, 'بوتين طلب من ماسك'), author: 'leila' })
+    await settle()
+    denial = createAnnotation(sami.doc, { kind: 'denial', ...range(sami, 'ونفت روسيا'), author: 'sami' })
+    await settle()
+    updateAnnotation(sami.doc, denial, { link: [claim], speaker: 'روسيا' }, 'sami')
+    await settle()
+    updateAnnotation(leila.doc, claim, { kind: 'quote' }, 'leila')
+    await settle()
+    deleteAnnotation(sami.doc, denial)
+    await settle()
+
+    const { status, json } = await get('/history')
+    expect(status).toBe(200)
+    const events = json.events as HistoryEvent[]
+    expect(events.map((e) => [e.userId, e.action, e.annotationId === claim ? 'claim' : 'denial'])).toEqual([
+      ['sami', 'deleted', 'denial'],
+      ['leila', 'relation-removed', 'denial'],
+      ['leila', 'kind-changed', 'claim'],
+      ['sami', 'relation-added', 'denial'],
+      ['sami', 'speaker-changed', 'denial'],
+      ['sami', 'created', 'denial'],
+      ['leila', 'created', 'claim'],
+    ])
+    expect(events.at(-1)?.text).toBe('بوتين طلب من ماسك')
+    expect(Date.parse(events[0]?.at ?? '')).toBeGreaterThanOrEqual(Date.parse(events.at(-1)?.at ?? ''))
+  })
+
+  it('filters by user, kind and action, and pages with a cursor', async () => {
+    const bySami = (await get('/history?user=sami')).json.events as HistoryEvent[]
+    expect(new Set(bySami.map((e) => e.userId))).toEqual(new Set(['sami']))
+    expect(bySami).toHaveLength(4)
+    const created = (await get('/history?action=created&kind=denial')).json.events as HistoryEvent[]
+    expect(created.map((e) => e.annotationId)).toEqual([denial])
+    const page1 = (await get('/history?limit=3')).json
+    const page2 = (await get(`/history?limit=3&cursor=${page1.nextCursor}`)).json
+    const page3 = (await get(`/history?limit=3&cursor=${page2.nextCursor}`)).json
+    expect(page3.nextCursor).toBeNull()
+    const all = (await get('/history')).json.events as HistoryEvent[]
+    expect([...page1.events, ...page2.events, ...page3.events]).toEqual(all)
+    const future = (await get(`/history?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).json
+    expect(future.events).toEqual([])
+  })
+
+  it('counts activity per user, kind and hour', async () => {
+    const { json } = await get('/activity')
+    expect(json.bucket).toBe('hour')
+    expect(json.byUser).toEqual([
+      { userId: 'leila', count: 3 },
+      { userId: 'sami', count: 4 },
+    ])
+    expect(json.byKind.reduce((sum: number, k: { count: number }) => sum + k.count, 0)).toBe(7)
+    expect(json.byTime.reduce((sum: number, b: { count: number }) => sum + b.count, 0)).toBe(7)
+  })
+
+  it('refuses bad filters with a clear message', async () => {
+    for (const query of ['kind=rumour', 'action=exploded', 'from=yesterday', 'limit=0', 'cursor=-4', 'bucket=week']) {
+      const path = query.startsWith('bucket') ? `/activity?${query}` : `/history?${query}`
+      const { status, json } = await get(path)
+      expect(status, query).toBe(400)
+      expect(json.error.code).toBe('invalid-query')
+    }
+    expect((await fetch(`${s.url}/api/documents/missing-doc/history`)).status).toBe(404)
+  })
+
+  it('keeps the trail across a restart without recording anything twice', async () => {
+    const before = (await get('/history')).json.events
+    leila.provider.disconnect()
+    sami.provider.disconnect()
+    await s.stop()
+    s = await startServerProcess({ dataDir: first.dataDir })
+    expect((await get('/history')).json.events).toEqual(before)
+  })
+})
