@@ -2,7 +2,12 @@
  * The audit trail of a scripted multi-user session on the demo article, read
  * through the history API, across a restart.
  */
-import { createAnnotation, deleteAnnotation, readAnnotations, updateAnnotation } from '@hashiya/annotations'
+import {
+  createAnnotation,
+  deleteAnnotation,
+  readAnnotations,
+  updateAnnotation,
+} from '@hashiya/annotations'
 import { type ServerProcess, startServerProcess, waitFor } from '@hashiya/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectStockClient, type StockClient, whenSynced } from './clients.js'
@@ -38,7 +43,9 @@ function range(client: StockClient, phrase: string) {
 /** Waits until the other client has everything this one has. */
 async function settle() {
   await waitFor(
-    () => JSON.stringify(readAnnotations(leila.doc).annotations) === JSON.stringify(readAnnotations(sami.doc).annotations),
+    () =>
+      JSON.stringify(readAnnotations(leila.doc).annotations) ===
+      JSON.stringify(readAnnotations(sami.doc).annotations),
     'both clients to agree',
   )
 }
@@ -64,9 +71,17 @@ describe('history API', () => {
   let denial = ''
 
   it('lists exactly what each user did, newest first', async () => {
-    claim = createAnnotation(leila.doc, { kind: 'claim', ...range(leila, 'بوتين طلب من ماسك'), author: 'leila' })
+    claim = createAnnotation(leila.doc, {
+      kind: 'claim',
+      ...range(leila, 'بوتين طلب من ماسك'),
+      author: 'leila',
+    })
     await settle()
-    denial = createAnnotation(sami.doc, { kind: 'denial', ...range(sami, 'ونفت روسيا'), author: 'sami' })
+    denial = createAnnotation(sami.doc, {
+      kind: 'denial',
+      ...range(sami, 'ونفت روسيا'),
+      author: 'sami',
+    })
     await settle()
     updateAnnotation(sami.doc, denial, { link: [claim], speaker: 'روسيا' }, 'sami')
     await settle()
@@ -78,7 +93,9 @@ describe('history API', () => {
     const { status, json } = await get('/history')
     expect(status).toBe(200)
     const events = json.events as HistoryEvent[]
-    expect(events.map((e) => [e.userId, e.action, e.annotationId === claim ? 'claim' : 'denial'])).toEqual([
+    expect(
+      events.map((e) => [e.userId, e.action, e.annotationId === claim ? 'claim' : 'denial']),
+    ).toEqual([
       ['sami', 'deleted', 'denial'],
       ['leila', 'relation-removed', 'denial'],
       ['leila', 'kind-changed', 'claim'],
@@ -88,7 +105,9 @@ describe('history API', () => {
       ['leila', 'created', 'claim'],
     ])
     expect(events.at(-1)?.text).toBe('بوتين طلب من ماسك')
-    expect(Date.parse(events[0]?.at ?? '')).toBeGreaterThanOrEqual(Date.parse(events.at(-1)?.at ?? ''))
+    expect(Date.parse(events[0]?.at ?? '')).toBeGreaterThanOrEqual(
+      Date.parse(events.at(-1)?.at ?? ''),
+    )
   })
 
   it('filters by user, kind and action, and pages with a cursor', async () => {
@@ -103,7 +122,9 @@ describe('history API', () => {
     expect(page3.nextCursor).toBeNull()
     const all = (await get('/history')).json.events as HistoryEvent[]
     expect([...page1.events, ...page2.events, ...page3.events]).toEqual(all)
-    const future = (await get(`/history?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).json
+    const future = (
+      await get(`/history?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)
+    ).json
     expect(future.events).toEqual([])
   })
 
@@ -119,7 +140,14 @@ describe('history API', () => {
   })
 
   it('refuses bad filters with a clear message', async () => {
-    for (const query of ['kind=rumour', 'action=exploded', 'from=yesterday', 'limit=0', 'cursor=-4', 'bucket=week']) {
+    for (const query of [
+      'kind=rumour',
+      'action=exploded',
+      'from=yesterday',
+      'limit=0',
+      'cursor=-4',
+      'bucket=week',
+    ]) {
       const path = query.startsWith('bucket') ? `/activity?${query}` : `/history?${query}`
       const { status, json } = await get(path)
       expect(status, query).toBe(400)
