@@ -1,12 +1,15 @@
-import { defineConfig } from 'vitest/config'
+import { defineConfig, mergeConfig } from 'vitest/config'
+import shared from '../../vitest.shared'
 
-export default defineConfig({
-  resolve: { conditions: ['source'] },
-  test: {
-    include: ['tests/**/*.test.ts'],
-    testTimeout: 90_000,
-    hookTimeout: 60_000,
-    // one browser at a time: the machine has two cores
-    fileParallelism: false,
-  },
-})
+export default mergeConfig(
+  shared,
+  defineConfig({
+    test: {
+      include: ['tests/**/*.test.ts'],
+      testTimeout: 90_000,
+      hookTimeout: 60_000,
+      // one browser at a time: the machine has two cores
+      fileParallelism: false,
+    },
+  }),
+)

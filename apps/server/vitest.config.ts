@@ -1,6 +1,7 @@
-import { defineConfig } from 'vitest/config'
+import { defineConfig, mergeConfig } from 'vitest/config'
+import shared from '../../vitest.shared'
 
-export default defineConfig({
-  resolve: { conditions: ['source'] },
-  test: { testTimeout: 60_000, hookTimeout: 60_000 },
-})
+export default mergeConfig(
+  shared,
+  defineConfig({ test: { testTimeout: 60_000, hookTimeout: 60_000 } }),
+)

@@ -1,3 +1,1 @@
-import { defineConfig } from 'vitest/config'
-
-export default defineConfig({ resolve: { conditions: ['source'] } })
+export { default } from '../../vitest.shared'

@@ -10,3 +10,12 @@ export {
   type TrackedAnnotation,
 } from './audit.js'
 export { AuditTrail, type AuditTrailOptions } from './audit-trail.js'
+export {
+  type HistoryPoint,
+  listVersions,
+  loadDocumentAt,
+  resolveHistoryPoint,
+  UnknownVersionError,
+  type VersionInfo,
+  type VersionOptions,
+} from './versions.js'

@@ -94,6 +94,22 @@ export interface AuditActivity {
   byTime: { start: number; count: number }[]
 }
 
+/** A version a user named, pointing at a position in the log. */
+export interface StoredVersion {
+  id: number
+  name: string
+  seq: number
+  createdBy: string
+  createdAt: number
+}
+
+/** The last update before a pause in activity: an automatic checkpoint. */
+export interface LogPause {
+  seq: number
+  /** Server time of that update. */
+  at: number
+}
+
 export interface DocumentStore {
   listDocuments(): Promise<DocumentSummary[]>
   getDocument(id: string): Promise<DocumentSummary | null>
@@ -113,6 +129,18 @@ export interface DocumentStore {
   writeSnapshot(id: string, state: Uint8Array, upToSeq: number): Promise<void>
   /** The log itself, for history: updates with seq in (afterSeq, upToSeq]. */
   readLog(id: string, afterSeq?: number, upToSeq?: number): Promise<StoredUpdate[]>
+  createVersion(id: string, version: Omit<StoredVersion, 'id'>): Promise<StoredVersion>
+  /** Newest first. */
+  listVersions(id: string): Promise<StoredVersion[]>
+  /**
+   * Updates followed by at least `gapMs` of silence, and the last update;
+   * newest first, at most `limit`.
+   */
+  listPauses(id: string, gapMs: number, limit: number): Promise<LogPause[]>
+  /** Sequence number of the last update received at or before `time`; 0 if none. */
+  seqAtTime(id: string, time: number): Promise<number>
+  /** Server time of one logged update, or null. */
+  timeOfSeq(id: string, seq: number): Promise<number | null>
   /** Records derived events and the progress reached, in one transaction. */
   appendAuditEvents(
     id: string,

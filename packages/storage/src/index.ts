@@ -11,10 +11,12 @@ export {
   DocumentMissingError,
   type DocumentStore,
   type DocumentSummary,
+  type LogPause,
   type NewDocument,
   type StoredAuditEvent,
   type StoredState,
   type StoredUpdate,
+  type StoredVersion,
   type UpdateToAppend,
 } from './document-store.js'
 export { SqliteDocumentStore, type SqliteStoreOptions } from './sqlite-store.js'

@@ -17,10 +17,12 @@ import {
   DocumentMissingError,
   type DocumentStore,
   type DocumentSummary,
+  type LogPause,
   type NewDocument,
   type StoredAuditEvent,
   type StoredState,
   type StoredUpdate,
+  type StoredVersion,
   type UpdateToAppend,
 } from './document-store.js'
 
@@ -77,6 +79,16 @@ const MIGRATIONS: readonly string[] = [
      seq INTEGER NOT NULL,
      state TEXT NOT NULL
    ) STRICT;`,
+  `CREATE TABLE versions (
+     id INTEGER PRIMARY KEY,
+     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+     name TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX versions_by_doc ON versions (doc_id, id);
+   CREATE INDEX updates_by_time ON updates (doc_id, received_at);`,
 ]
 
 interface DocumentRow {
@@ -182,6 +194,26 @@ export class SqliteDocumentStore implements DocumentStore {
       ),
       readAuditProgress: this.db.prepare<[string], AuditProgress>(
         `SELECT seq, state FROM audit_progress WHERE doc_id = ?`,
+      ),
+      insertVersion: this.db.prepare<[string, string, number, string, number], { id: number }>(
+        `INSERT INTO versions (doc_id, name, seq, created_by, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+      ),
+      listVersions: this.db.prepare<[string], StoredVersion>(
+        `SELECT id, name, seq, created_by AS createdBy, created_at AS createdAt
+         FROM versions WHERE doc_id = ? ORDER BY id DESC`,
+      ),
+      pauses: this.db.prepare<[string, number, number], LogPause>(
+        `SELECT seq, at FROM (
+           SELECT seq, received_at AS at,
+                  LEAD(received_at) OVER (ORDER BY seq) AS next_at
+           FROM updates WHERE doc_id = ?
+         ) WHERE next_at IS NULL OR next_at - at >= ? ORDER BY seq DESC LIMIT ?`,
+      ),
+      seqAtTime: this.db.prepare<[string, number], { seq: number | null }>(
+        `SELECT max(seq) AS seq FROM updates WHERE doc_id = ? AND received_at <= ?`,
+      ),
+      timeOfSeq: this.db.prepare<[string, number], { at: number }>(
+        `SELECT received_at AS at FROM updates WHERE doc_id = ? AND seq = ?`,
       ),
       log: this.db.prepare<[string, number, number], UpdateRow>(
         `SELECT seq, data, user_id, received_at FROM updates
@@ -295,6 +327,34 @@ export class SqliteDocumentStore implements DocumentStore {
     upToSeq = Number.MAX_SAFE_INTEGER,
   ): Promise<StoredUpdate[]> {
     return this.statements.log.all(id, afterSeq, upToSeq).map(toStoredUpdate)
+  }
+
+  async createVersion(id: string, version: Omit<StoredVersion, 'id'>): Promise<StoredVersion> {
+    const row = this.statements.insertVersion.get(
+      id,
+      version.name,
+      version.seq,
+      version.createdBy,
+      version.createdAt,
+    )
+    if (!row) throw new DocumentMissingError(id)
+    return { id: row.id, ...version }
+  }
+
+  async listVersions(id: string): Promise<StoredVersion[]> {
+    return this.statements.listVersions.all(id)
+  }
+
+  async listPauses(id: string, gapMs: number, limit: number): Promise<LogPause[]> {
+    return this.statements.pauses.all(id, gapMs, limit)
+  }
+
+  async seqAtTime(id: string, time: number): Promise<number> {
+    return this.statements.seqAtTime.get(id, time)?.seq ?? 0
+  }
+
+  async timeOfSeq(id: string, seq: number): Promise<number | null> {
+    return this.statements.timeOfSeq.get(id, seq)?.at ?? null
   }
 
   async appendAuditEvents(

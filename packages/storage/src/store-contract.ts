@@ -207,5 +207,47 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
       expect(await store.queryAuditEvents('d', { limit: 10 })).toEqual([])
       expect(await store.readAuditProgress('d')).toBeNull()
     })
+
+    it('keeps named versions and finds pauses in activity and positions in time', async () => {
+      const doc = new Y.Doc()
+      await store.createDocument({
+        id: 'd',
+        title: 't',
+        initialUpdate: textUpdate(doc, 'a'),
+        userId: 'u',
+      })
+      const minute = 60_000
+      // seq 2..6 at minutes 10, 11, 30, 31, 60
+      for (const at of [10, 11, 30, 31, 60]) {
+        await store.appendUpdates('d', [
+          { update: textUpdate(doc, 'x'), userId: 'u', receivedAt: at * minute },
+        ])
+      }
+      const pauses = await store.listPauses('d', 5 * minute, 10)
+      expect(pauses.map((p) => p.seq)).toEqual([6, 5, 3])
+      expect(pauses[2]?.at).toBe(11 * minute)
+      expect((await store.listPauses('d', 5 * minute, 1)).map((p) => p.seq)).toEqual([6])
+      expect(await store.seqAtTime('d', 30.5 * minute)).toBe(4)
+      expect(await store.seqAtTime('d', 0)).toBe(0)
+      expect(await store.timeOfSeq('d', 4)).toBe(30 * minute)
+      expect(await store.timeOfSeq('d', 99)).toBeNull()
+      const first = await store.createVersion('d', {
+        name: 'قبل التحرير',
+        seq: 3,
+        createdBy: 'lead',
+        createdAt: 1,
+      })
+      const second = await store.createVersion('d', {
+        name: 'بعد',
+        seq: 6,
+        createdBy: 'lead',
+        createdAt: 2,
+      })
+      expect(second.id).toBeGreaterThan(first.id)
+      expect((await store.listVersions('d')).map((v) => v.name)).toEqual(['بعد', 'قبل التحرير'])
+      await expect(
+        store.createVersion('missing', { name: 'x', seq: 1, createdBy: 'u', createdAt: 1 }),
+      ).rejects.toThrow()
+    })
   })
 }
