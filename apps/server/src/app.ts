@@ -45,7 +45,15 @@ export function createApp({ config, store, sync, trail, logger }: AppParts): Hon
 
   app.route(
     '/api/documents',
-    documentRoutes({ store, sync, trail, logger, maxBodyBytes: config.maxBodyBytes, userIdOf }),
+    documentRoutes({
+      store,
+      sync,
+      trail,
+      logger,
+      maxBodyBytes: config.maxBodyBytes,
+      checkpointAfterMs: config.checkpointAfterMs,
+      userIdOf,
+    }),
   )
   app.all('/api/*', (c) =>
     errorResponse(c, new ApiError(404, 'not-found', `No API route ${c.req.method} ${c.req.path}.`)),

@@ -10,6 +10,7 @@ import {
 } from '@hashiya/annotations'
 import { type ServerProcess, startServerProcess, waitFor } from '@hashiya/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type * as Y from 'yjs'
 import { connectStockClient, type StockClient, whenSynced } from './clients.js'
 
 const DEMO = 'demo-musk-putin'
@@ -30,7 +31,7 @@ interface HistoryEvent {
 
 async function get(path: string) {
   const response = await fetch(`${s.url}/api/documents/${DEMO}${path}`)
-  return { status: response.status, json: await response.json() }
+  return { status: response.status, json: JSON.parse(await response.text()) }
 }
 
 function range(client: StockClient, phrase: string) {
@@ -163,5 +164,65 @@ describe('history API', () => {
     await s.stop()
     s = await startServerProcess({ dataDir: first.dataDir })
     expect((await get('/history')).json.events).toEqual(before)
+  })
+})
+
+describe('versions and time travel', () => {
+  it('names a version, lists it, and reads the document and annotations as they were', async () => {
+    const client = connectStockClient(s.wsUrl, DEMO, { userId: 'omar' })
+    try {
+      await whenSynced(client)
+      const named = await fetch(`${s.url}/api/documents/${DEMO}/versions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hashiya-user': 'lead' },
+        body: JSON.stringify({ name: 'قبل المراجعة' }),
+      })
+      expect(named.status).toBe(201)
+      const version = JSON.parse(await named.text()).version
+      expect(version).toMatchObject({
+        id: expect.stringMatching(/^v\d+$/),
+        name: 'قبل المراجعة',
+        createdBy: 'lead',
+        auto: false,
+      })
+      const before = (await get('/annotations')).json.annotations
+      const paragraphsBefore = (await get('')).json.document.paragraphs
+
+      const aside = createAnnotation(client.doc, {
+        kind: 'aside',
+        ...range(client, 'صورة مركبة'),
+        author: 'omar',
+      })
+      const first = client.doc.getXmlFragment('default').get(0) as Y.XmlElement
+      ;(first.get(0) as Y.XmlText).insert(0, 'عاجل: ')
+      await waitFor(
+        async () => (await get('/annotations')).json.annotations.length === before.length + 1,
+        'the tag to be stored',
+      )
+
+      const then = (await get(`/annotations?at=${version.id}`)).json
+      expect(then.annotations).toEqual(before)
+      expect(then.at.seq).toBe(version.seq)
+      const thenDocument = (await get(`?at=${version.id}`)).json.document
+      expect(thenDocument.paragraphs).toEqual(paragraphsBefore)
+      const now = (await get('')).json.document
+      expect(now.paragraphs[0]).toMatch(/^عاجل: /)
+      expect(now.at).toBeNull()
+      expect(
+        (await get('/annotations')).json.annotations.map((a: { id: string }) => a.id),
+      ).toContain(aside)
+
+      const listed = (await get('/versions')).json.versions
+      expect(listed[0]).toMatchObject({ id: version.id, name: 'قبل المراجعة' })
+      expect((await get('/annotations?at=v999')).status).toBe(404)
+      expect((await get('?at=someday')).status).toBe(404)
+      const invalid = await fetch(`${s.url}/api/documents/${DEMO}/versions`, {
+        method: 'POST',
+        body: '{"name":""}',
+      })
+      expect(invalid.status).toBe(422)
+    } finally {
+      client.destroy()
+    }
   })
 })

@@ -14,6 +14,8 @@ export interface DocumentSummary {
   updatedAt: Date
   /** Bytes stored for the document: its update log plus its latest snapshot. */
   size: number
+  /** Sequence number of the last stored update (what every client has been sent). */
+  lastSeq: number
 }
 
 export interface UpdateToAppend {

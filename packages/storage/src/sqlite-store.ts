@@ -128,6 +128,7 @@ function toSummary(row: DocumentRow): DocumentSummary {
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     size: row.log_bytes + row.snapshot_bytes,
+    lastSeq: row.last_seq,
   }
 }
 

@@ -15,10 +15,12 @@ import {
   readAnnotations,
   updateAnnotation,
 } from '@hashiya/annotations'
+import type { DocumentStore } from '@hashiya/storage'
 import { DocumentNotFoundError, type Logger, type SyncServer } from '@hashiya/sync-server'
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { ApiError } from './errors.js'
+import { historyPointToJson, readAt } from './read-at.js'
 import { documentIdOf, documentNotFound, readJson } from './request.js'
 
 const kind = z.enum(ANNOTATION_KINDS, {
@@ -101,12 +103,13 @@ function toApiError(error: unknown, documentId: string): unknown {
 }
 
 export interface AnnotationRoutesOptions {
+  store: DocumentStore
   sync: SyncServer
   logger: Logger
   userIdOf(c: Context): string
 }
 
-export function annotationRoutes({ sync, logger, userIdOf }: AnnotationRoutesOptions): Hono {
+export function annotationRoutes({ store, sync, logger, userIdOf }: AnnotationRoutesOptions): Hono {
   const app = new Hono()
 
   /** The annotation as readers now see it (404 if it no longer covers any text). */
@@ -121,8 +124,7 @@ export function annotationRoutes({ sync, logger, userIdOf }: AnnotationRoutesOpt
 
   app.get('/', async (c) => {
     const documentId = documentIdOf(c)
-    const reading = await sync.read(documentId, readAnnotations)
-    if (!reading) throw documentNotFound(documentId)
+    const { value: reading, at } = await readAt(c, { store, sync }, documentId, readAnnotations)
     if (reading.problems.length > 0) {
       logger.warn(
         { documentId, ignored: reading.problems.length, first: reading.problems[0] },
@@ -132,6 +134,7 @@ export function annotationRoutes({ sync, logger, userIdOf }: AnnotationRoutesOpt
     return c.json({
       annotations: reading.annotations.map(annotationToJson),
       ignored: reading.problems,
+      at: historyPointToJson(at),
     })
   })
 

@@ -18,6 +18,7 @@ import { z } from 'zod'
 import { annotationRoutes } from './annotations.js'
 import { ApiError } from './errors.js'
 import { historyRoutes } from './history.js'
+import { historyPointToJson, readAt } from './read-at.js'
 import { documentIdOf, documentNotFound, readJson } from './request.js'
 
 export const MAX_TITLE_LENGTH = 200
@@ -41,6 +42,7 @@ export interface DocumentRoutesOptions {
   sync: SyncServer
   logger: Logger
   maxBodyBytes: number
+  checkpointAfterMs: number
   /** Who is asking; accounts replace this later. */
   userIdOf(c: Context): string
 }
@@ -97,9 +99,8 @@ export function documentRoutes(options: DocumentRoutesOptions): Hono {
     const id = documentIdOf(c)
     const summary = await store.getDocument(id)
     if (!summary) throw documentNotFound(id)
-    const paragraphs = await sync.read(id, readParagraphs)
-    if (!paragraphs) throw documentNotFound(id)
-    return c.json({ document: { ...toJson(summary), paragraphs } })
+    const { value: paragraphs, at } = await readAt(c, options, id, readParagraphs)
+    return c.json({ document: { ...toJson(summary), paragraphs, at: historyPointToJson(at) } })
   })
 
   app.patch('/:id', async (c) => {

@@ -4,12 +4,13 @@
  * date with the update log before answering.
  */
 import { ANNOTATION_KINDS } from '@hashiya/annotations'
-import { AUDIT_ACTIONS, type AuditTrail } from '@hashiya/history'
+import { AUDIT_ACTIONS, type AuditTrail, listVersions } from '@hashiya/history'
 import type { DocumentStore } from '@hashiya/storage'
+
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { ApiError } from './errors.js'
-import { documentIdOf, documentNotFound } from './request.js'
+import { documentIdOf, documentNotFound, readJson } from './request.js'
 
 const time = (name: string) =>
   z
@@ -65,9 +66,21 @@ function parseQuery<T>(c: Context, schema: z.ZodType<T>): T {
 export interface HistoryRoutesOptions {
   store: DocumentStore
   trail: AuditTrail
+  userIdOf(c: Context): string
+  /** Silence after which the last update becomes an automatic checkpoint. */
+  checkpointAfterMs: number
 }
 
-export function historyRoutes({ store, trail }: HistoryRoutesOptions): Hono {
+const versionBody = z.strictObject({
+  name: z
+    .string({ error: 'name must be a string' })
+    .trim()
+    .min(1, 'name must not be empty')
+    .max(200, 'name must be at most 200 characters'),
+})
+
+export function historyRoutes(options: HistoryRoutesOptions): Hono {
+  const { store, trail } = options
   const app = new Hono()
 
   const upToDate = async (c: Context) => {
@@ -116,6 +129,42 @@ export function historyRoutes({ store, trail }: HistoryRoutesOptions): Hono {
         count: b.count,
       })),
     })
+  })
+
+  app.get('/versions', async (c) => {
+    const documentId = documentIdOf(c)
+    if (!(await store.getDocument(documentId))) throw documentNotFound(documentId)
+    const versions = await listVersions(store, documentId, { pauseMs: options.checkpointAfterMs })
+    return c.json({
+      versions: versions.map((v) => ({ ...v, at: new Date(v.at).toISOString() })),
+    })
+  })
+
+  app.post('/versions', async (c) => {
+    const documentId = documentIdOf(c)
+    const input = await readJson(c, versionBody, 'invalid-version')
+    const summary = await store.getDocument(documentId)
+    if (!summary) throw documentNotFound(documentId)
+    const version = await store.createVersion(documentId, {
+      name: input.name,
+      // updates are broadcast only once stored: this is the state every client has seen
+      seq: summary.lastSeq,
+      createdBy: options.userIdOf(c),
+      createdAt: Date.now(),
+    })
+    return c.json(
+      {
+        version: {
+          id: `v${version.id}`,
+          name: version.name,
+          auto: false,
+          seq: version.seq,
+          at: new Date(version.createdAt).toISOString(),
+          createdBy: version.createdBy,
+        },
+      },
+      201,
+    )
   })
 
   return app
