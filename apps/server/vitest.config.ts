@@ -1,5 +1,5 @@
 import { defineConfig, mergeConfig } from 'vitest/config'
-import shared from '../../vitest.shared'
+import shared from '../../vitest.shared.ts'
 
 export default mergeConfig(
   shared,

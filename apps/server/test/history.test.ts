@@ -226,3 +226,74 @@ describe('versions and time travel', () => {
     }
   })
 })
+
+describe('diff and restore', () => {
+  it('diffs two versions with users, and restores a past one as a recorded change', async () => {
+    const writer = connectStockClient(s.wsUrl, DEMO, { userId: 'hala' })
+    const observer = connectStockClient(s.wsUrl, DEMO, { userId: 'observer' })
+    try {
+      await Promise.all([whenSynced(writer), whenSynced(observer)])
+      const post = async (path: string, body: unknown, user = 'lead') => {
+        const response = await fetch(`${s.url}/api/documents/${DEMO}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-hashiya-user': user },
+          body: JSON.stringify(body),
+        })
+        return { status: response.status, json: JSON.parse(await response.text()) }
+      }
+      const base = (await post('/versions', { name: 'الأساس' })).json.version
+      const before = (await get('')).json.document.paragraphs as string[]
+      const annotationsBefore = (await get('/annotations')).json.annotations
+
+      const second = writer.doc.getXmlFragment('default').get(2) as Y.XmlElement
+      ;(second.get(0) as Y.XmlText).insert(0, 'خطأ فادح ')
+      const tag = createAnnotation(writer.doc, {
+        kind: 'claim',
+        ...range(writer, 'خطأ فادح'),
+        author: 'hala',
+      })
+      await waitFor(
+        async () =>
+          (await get('/annotations')).json.annotations.some((a: { id: string }) => a.id === tag),
+        'stored',
+      )
+
+      const diff = (await get(`/diff?from=${base.id}`)).json
+      expect(diff.from.seq).toBe(base.seq)
+      const changed = diff.paragraphs.filter((p: { pieces: { change: string }[] }) =>
+        p.pieces.some((piece) => piece.change !== 'equal'),
+      )
+      expect(changed).toHaveLength(1)
+      expect(changed[0].pieces[0]).toEqual({ change: 'insert', text: 'خطأ فادح ', userId: 'hala' })
+      expect(diff.annotations).toEqual([
+        expect.objectContaining({ action: 'created', annotationId: tag, kind: 'claim' }),
+      ])
+      expect((await get('/diff')).status).toBe(400)
+      expect((await get('/diff?from=v12345')).status).toBe(404)
+
+      const restored = await post('/restore', { at: base.id })
+      expect(restored.status).toBe(201)
+      expect(restored.json.version.name).toBe(`restore:${base.id}`)
+      expect((await get('')).json.document.paragraphs).toEqual(before)
+      expect((await get('/annotations')).json.annotations).toEqual(annotationsBefore)
+      // live editors receive the restore like any edit
+      await waitFor(() => observer.paragraphs()[2] === before[2], 'the observer to see the restore')
+      expect(readAnnotations(observer.doc).annotations.some((a) => a.id === tag)).toBe(false)
+      // it is history too: the lead's restore removed hala's tag
+      const events = (await get('/history?user=lead')).json.events as HistoryEvent[]
+      expect(events).toEqual([expect.objectContaining({ action: 'deleted', annotationId: tag })])
+      const versions = (await get('/versions')).json.versions
+      expect(versions[0]).toMatchObject({ name: `restore:${base.id}`, createdBy: 'lead' })
+      // diffed against the version it restored, nothing is left over
+      const back = (await get(`/diff?from=${base.id}&to=${versions[0].id}`)).json
+      const pieces = back.paragraphs.flatMap((p: { pieces: { change: string }[] }) => p.pieces)
+      expect(pieces.every((piece: { change: string }) => piece.change === 'equal')).toBe(true)
+      expect(back.annotations).toEqual([])
+      expect((await post('/restore', { at: 'nonsense' })).status).toBe(404)
+      expect((await post('/restore', {})).status).toBe(422)
+    } finally {
+      writer.destroy()
+      observer.destroy()
+    }
+  })
+})

@@ -1,13 +1,29 @@
 /**
- * Binding the editor to a shared Y.Doc: Collaboration (sync + per-user undo via
- * y-undo) on the article body, and CollaborationCaret for remote carets.
+ * Binding the editor to a shared Y.Doc: Collaboration (sync + per-user undo) on
+ * the article body, CollaborationCaret for remote carets, and the annotation
+ * view.
+ *
+ * Undo: Tiptap's Collaboration passes `yUndoOptions` to y-tiptap's undo plugin,
+ * which uses `yUndoOptions.undoManager` when one is given instead of creating
+ * one for the body alone. `ArticleCollaboration` gives it an undo manager whose
+ * scope is the body fragment AND the annotations Y.Map, tracking y-tiptap's
+ * sync origin (the user's edits in the editor) and `ANNOTATION_ORIGIN` (the
+ * user's annotation actions): one history for everything this person did,
+ * never undoing what others did. The manager is created when the editor
+ * creates its plugins, so one belongs to each editor (building the extension
+ * list, which React does on every render, creates none).
  */
+import { annotationsMap } from '@hashiya/annotations'
 import { BODY_FIELD } from '@hashiya/document'
 import type { Extensions } from '@tiptap/core'
-import Collaboration from '@tiptap/extension-collaboration'
+import Collaboration, { type CollaborationOptions } from '@tiptap/extension-collaboration'
 import CollaborationCaret from '@tiptap/extension-collaboration-caret'
+import type { Plugin } from '@tiptap/pm/state'
+import { defaultDeleteFilter, defaultProtectedNodes, ySyncPluginKey } from '@tiptap/y-tiptap'
 import type { Awareness } from 'y-protocols/awareness'
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
+import { ANNOTATION_ORIGIN } from './annotations/actions.js'
+import { AnnotationView, type AnnotationViewEvents } from './annotations/view.js'
 import { renderCaret, renderSelection } from './caret.js'
 import { type ArticleSchemaOptions, articleSchemaExtensions } from './schema.js'
 import type { CollabUser } from './user.js'
@@ -22,13 +38,72 @@ export interface ArticleEditorOptions extends ArticleSchemaOptions {
   document: Y.Doc
   provider: AwarenessProvider
   user: CollabUser
+  /** Hovering, picking and keyboard tagging of annotations. */
+  annotationEvents?: AnnotationViewEvents
 }
+
+/**
+ * The undo manager of one article editor: the body and the annotations, own
+ * changes only, with y-tiptap's rules for what an undo may delete and which
+ * transactions count.
+ */
+export function createArticleUndoManager(
+  document: Y.Doc,
+  fragment: Y.XmlFragment = document.getXmlFragment(BODY_FIELD),
+): Y.UndoManager {
+  return new Y.UndoManager([fragment, annotationsMap(document)], {
+    trackedOrigins: new Set<unknown>([ySyncPluginKey, ANNOTATION_ORIGIN]),
+    deleteFilter: (item) => defaultDeleteFilter(item, defaultProtectedNodes),
+    captureTransaction: (transaction) => transaction.meta.get('addToHistory') !== false,
+  })
+}
+
+interface ArticleCollaborationStorage {
+  isDisabled: boolean
+  undoManager: Y.UndoManager | null
+}
+
+/** Collaboration with one undo history over the body and the annotations. */
+export const ArticleCollaboration = Collaboration.extend<
+  CollaborationOptions,
+  ArticleCollaborationStorage
+>({
+  addStorage() {
+    return { isDisabled: false, undoManager: null }
+  },
+
+  addProseMirrorPlugins() {
+    const { document, fragment, field } = this.options
+    const parentPlugins = Collaboration.config.addProseMirrorPlugins
+    if (!document || !parentPlugins) return this.parent?.() ?? []
+    const undoManager = createArticleUndoManager(
+      document,
+      fragment ?? document.getXmlFragment(field),
+    )
+    this.storage.undoManager = undoManager
+    // Collaboration's own plugins, given the undo manager through its options
+    return parentPlugins.call({
+      ...this,
+      options: { ...this.options, yUndoOptions: { ...this.options.yUndoOptions, undoManager } },
+    }) as Plugin[]
+  },
+
+  onDestroy() {
+    // y-tiptap destroys the manager with the editor, but Y.UndoManager leaves
+    // its doc 'destroy' listener behind, which would keep it alive with the doc
+    const undoManager = this.storage.undoManager
+    if (undoManager) {
+      undoManager.doc.off('destroy', undoManager.destroy)
+      this.storage.undoManager = null
+    }
+  },
+})
 
 /** Every extension of the collaborative article editor. */
 export function articleExtensions(options: ArticleEditorOptions): Extensions {
   return [
     ...articleSchemaExtensions(options),
-    Collaboration.configure({
+    ArticleCollaboration.configure({
       document: options.document,
       field: BODY_FIELD,
       provider: options.provider,
@@ -38,6 +113,11 @@ export function articleExtensions(options: ArticleEditorOptions): Extensions {
       user: { ...options.user },
       render: renderCaret,
       selectionRender: renderSelection,
+    }),
+    AnnotationView.configure({
+      document: options.document,
+      userId: options.user.id,
+      ...(options.annotationEvents ? { events: options.annotationEvents } : {}),
     }),
   ]
 }

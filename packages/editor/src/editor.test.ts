@@ -29,11 +29,15 @@ afterEach(() => {
 })
 
 describe('article schema', () => {
-  it('has exactly the nodes of an article and no marks', () => {
+  it('has exactly the nodes of an article and one mark, the annotation id', () => {
     const editor = new Editor({ extensions: articleSchemaExtensions() })
     editors.push(editor)
     expect(Object.keys(editor.schema.nodes).sort()).toEqual([...ARTICLE_NODE_NAMES].sort())
-    expect(Object.keys(editor.schema.marks)).toEqual([])
+    expect(Object.keys(editor.schema.marks)).toEqual(['annotation'])
+    const mark = editor.schema.marks.annotation
+    expect(Object.keys(mark?.spec.attrs ?? {})).toEqual(['id'])
+    expect(mark?.spec.excludes).toBe('')
+    expect(mark?.spec.inclusive).toBe(false)
     expect(editor.schema.nodes[NodeName.heading]?.spec.attrs?.level).toBeDefined()
   })
 })

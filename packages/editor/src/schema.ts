@@ -1,7 +1,8 @@
 /**
  * The article schema: paragraphs and two heading levels of plain text with hard
- * breaks. Node names match `NodeName` from @hashiya/document, which the server
- * uses to read and write the same Yjs body.
+ * breaks, and one mark, `annotation` (an id only; see annotations/mark.ts).
+ * Node names match `NodeName` from @hashiya/document, which the server uses to
+ * read and write the same Yjs body.
  */
 import { NodeName } from '@hashiya/document'
 import type { Extensions } from '@tiptap/core'
@@ -11,6 +12,7 @@ import Heading from '@tiptap/extension-heading'
 import Paragraph from '@tiptap/extension-paragraph'
 import Text from '@tiptap/extension-text'
 import { Placeholder } from '@tiptap/extensions'
+import { AnnotationMark } from './annotations/mark.js'
 
 /** Heading levels an article may use (its title lives outside the body). */
 export const HEADING_LEVELS = [2, 3] as const
@@ -21,13 +23,24 @@ export interface ArticleSchemaOptions {
   placeholder?: string | (() => string)
 }
 
+/**
+ * Headings without their Mod-Alt-<level> shortcuts: Mod-Alt-1…4 tag annotations
+ * (headings are set from the toolbar).
+ */
+const ArticleHeading = Heading.extend({
+  addKeyboardShortcuts() {
+    return {}
+  },
+})
+
 export function articleSchemaExtensions(options: ArticleSchemaOptions = {}): Extensions {
   const extensions: Extensions = [
     Document,
     Paragraph,
     Text,
     HardBreak,
-    Heading.configure({ levels: [...HEADING_LEVELS] }),
+    ArticleHeading.configure({ levels: [...HEADING_LEVELS] }),
+    AnnotationMark,
   ]
   if (options.placeholder) {
     const { placeholder } = options

@@ -11,6 +11,14 @@ export {
 } from './audit.js'
 export { AuditTrail, type AuditTrailOptions } from './audit-trail.js'
 export {
+  type DocumentDiff,
+  diffDocuments,
+  type ParagraphDiff,
+  type TextChange,
+  type TextPiece,
+} from './diff.js'
+export { restoreDocument } from './restore.js'
+export {
   type HistoryPoint,
   listVersions,
   loadDocumentAt,

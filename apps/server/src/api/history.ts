@@ -4,12 +4,23 @@
  * date with the update log before answering.
  */
 import { ANNOTATION_KINDS } from '@hashiya/annotations'
-import { AUDIT_ACTIONS, type AuditTrail, listVersions } from '@hashiya/history'
-import type { DocumentStore } from '@hashiya/storage'
+import {
+  AUDIT_ACTIONS,
+  type AuditTrail,
+  diffDocuments,
+  listVersions,
+  loadDocumentAt,
+  resolveHistoryPoint,
+  restoreDocument,
+  UnknownVersionError,
+} from '@hashiya/history'
+import type { DocumentStore, StoredVersion } from '@hashiya/storage'
+import type { SyncServer } from '@hashiya/sync-server'
 
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { ApiError } from './errors.js'
+import { historyPointToJson, resolvePoint } from './read-at.js'
 import { documentIdOf, documentNotFound, readJson } from './request.js'
 
 const time = (name: string) =>
@@ -66,9 +77,27 @@ function parseQuery<T>(c: Context, schema: z.ZodType<T>): T {
 export interface HistoryRoutesOptions {
   store: DocumentStore
   trail: AuditTrail
+  sync: SyncServer
   userIdOf(c: Context): string
   /** Silence after which the last update becomes an automatic checkpoint. */
   checkpointAfterMs: number
+}
+
+const restoreBody = z.strictObject({
+  at: z
+    .string({ error: 'at must be a version id, s<seq> or an ISO time' })
+    .min(1, 'at must not be empty'),
+})
+
+function versionToJson(version: StoredVersion) {
+  return {
+    id: `v${version.id}`,
+    name: version.name,
+    auto: false,
+    seq: version.seq,
+    at: new Date(version.createdAt).toISOString(),
+    createdBy: version.createdBy,
+  }
 }
 
 const versionBody = z.strictObject({
@@ -80,7 +109,7 @@ const versionBody = z.strictObject({
 })
 
 export function historyRoutes(options: HistoryRoutesOptions): Hono {
-  const { store, trail } = options
+  const { store, trail, sync } = options
   const app = new Hono()
 
   const upToDate = async (c: Context) => {
@@ -131,6 +160,61 @@ export function historyRoutes(options: HistoryRoutesOptions): Hono {
     })
   })
 
+  const point = (documentId: string, at: string) => resolvePoint(store, documentId, at)
+
+  app.get('/diff', async (c) => {
+    const documentId = documentIdOf(c)
+    const summary = await store.getDocument(documentId)
+    if (!summary) throw documentNotFound(documentId)
+    const fromAt = c.req.query('from')
+    if (!fromAt)
+      throw new ApiError(
+        400,
+        'invalid-query',
+        'from is required: a version id, s<seq> or an ISO time',
+      )
+    const toAt = c.req.query('to')
+    const from = await point(documentId, fromAt)
+    const to = toAt ? await point(documentId, toAt) : await point(documentId, `s${summary.lastSeq}`)
+    if (from.seq > to.seq)
+      throw new ApiError(400, 'invalid-query', 'from must not be later than to')
+    const [earlier, later] = await Promise.all([
+      loadDocumentAt(store, documentId, from.seq),
+      loadDocumentAt(store, documentId, to.seq),
+    ])
+    try {
+      const diff = diffDocuments(earlier, later, await store.readLog(documentId, from.seq, to.seq))
+      return c.json({ from: historyPointToJson(from), to: historyPointToJson(to), ...diff })
+    } finally {
+      earlier.destroy()
+      later.destroy()
+    }
+  })
+
+  app.post('/restore', async (c) => {
+    const documentId = documentIdOf(c)
+    const input = await readJson(c, restoreBody, 'invalid-restore')
+    if (!(await store.getDocument(documentId))) throw documentNotFound(documentId)
+    const from = await point(documentId, input.at)
+    const past = await loadDocumentAt(store, documentId, from.seq)
+    const userId = options.userIdOf(c)
+    try {
+      await sync.change(documentId, userId, (doc, origin) => restoreDocument(doc, past, origin))
+    } finally {
+      past.destroy()
+    }
+    const summary = await store.getDocument(documentId)
+    if (!summary) throw documentNotFound(documentId)
+    // the restore is itself a named point in history
+    const version = await store.createVersion(documentId, {
+      name: `restore:${input.at}`,
+      seq: summary.lastSeq,
+      createdBy: userId,
+      createdAt: Date.now(),
+    })
+    return c.json({ restoredFrom: historyPointToJson(from), version: versionToJson(version) }, 201)
+  })
+
   app.get('/versions', async (c) => {
     const documentId = documentIdOf(c)
     if (!(await store.getDocument(documentId))) throw documentNotFound(documentId)
@@ -152,19 +236,7 @@ export function historyRoutes(options: HistoryRoutesOptions): Hono {
       createdBy: options.userIdOf(c),
       createdAt: Date.now(),
     })
-    return c.json(
-      {
-        version: {
-          id: `v${version.id}`,
-          name: version.name,
-          auto: false,
-          seq: version.seq,
-          at: new Date(version.createdAt).toISOString(),
-          createdBy: version.createdBy,
-        },
-      },
-      201,
-    )
+    return c.json({ version: versionToJson(version) }, 201)
   })
 
   return app

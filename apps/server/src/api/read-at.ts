@@ -51,6 +51,21 @@ export async function readAt<T>(
   }
 }
 
+/** Resolves `at` (a version id, `s<seq>` or an ISO time), or answers 404 with the reason. */
+export async function resolvePoint(
+  store: DocumentStore,
+  documentId: string,
+  at: string,
+): Promise<HistoryPoint> {
+  try {
+    return await resolveHistoryPoint(store, documentId, at)
+  } catch (error) {
+    if (error instanceof UnknownVersionError)
+      throw new ApiError(404, 'version-not-found', error.message)
+    throw error
+  }
+}
+
 export function historyPointToJson(point: HistoryPoint | null) {
   return point ? { seq: point.seq, time: new Date(point.at).toISOString() } : null
 }
