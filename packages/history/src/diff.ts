@@ -113,7 +113,13 @@ export function diffDocuments(
   const visitText = (text: Y.XmlText, pieces: TextPiece[], blockChange: TextChange) => {
     for (let item = text._start; item !== null; item = item.right) {
       if (!(item.content instanceof Y.ContentString)) continue
-      const change = blockChange === 'equal' ? classify(item, from, to) : blockChange
+      // inside a block that is new (or gone), only what the later (earlier) reader saw counts
+      const change =
+        blockChange === 'equal'
+          ? classify(item, from, to)
+          : visibleIn(blockChange === 'insert' ? to : from, item)
+            ? blockChange
+            : null
       if (change === null) continue
       const userId =
         change === 'insert'
@@ -154,7 +160,74 @@ export function diffDocuments(
   }
 
   const before = diffAnnotations(new Map(), readAnnotations(earlier)).state
-  return { paragraphs, annotations: diffAnnotations(before, readAnnotations(later)).events }
+  return {
+    paragraphs: cancelRetyped(paragraphs),
+    annotations: diffAnnotations(before, readAnnotations(later)).events,
+  }
+}
+
+const plainTextOf = (paragraph: ParagraphDiff) => paragraph.pieces.map((p) => p.text).join('')
+
+/**
+ * Text deleted and the same text inserted again (a restore, an undo of a
+ * deletion, a paragraph pasted back) is no change to a reader: show it as equal.
+ */
+function cancelRetyped(paragraphs: ParagraphDiff[]): ParagraphDiff[] {
+  const blocks = paragraphs.map((paragraph) => ({
+    ...paragraph,
+    pieces: cancelRetypedPieces(paragraph.pieces),
+  }))
+  const result: ParagraphDiff[] = []
+  let window: ParagraphDiff[] = []
+  const flush = () => {
+    const deleted = window.filter((b) => b.change === 'delete')
+    for (const block of window) {
+      if (block.change === 'delete') {
+        const twin = window.find(
+          (b) => b.change === 'insert' && plainTextOf(b) === plainTextOf(block),
+        )
+        if (twin) continue
+        result.push(block)
+      } else if (block.change === 'insert') {
+        const twinIndex = deleted.findIndex((b) => plainTextOf(b) === plainTextOf(block))
+        if (twinIndex >= 0) {
+          deleted.splice(twinIndex, 1)
+          result.push({
+            change: 'equal',
+            pieces: [{ change: 'equal', text: plainTextOf(block), userId: null }],
+          })
+        } else {
+          result.push(block)
+        }
+      }
+    }
+    window = []
+  }
+  for (const block of blocks) {
+    if (block.change === 'equal') {
+      flush()
+      result.push(block)
+    } else {
+      window.push(block)
+    }
+  }
+  flush()
+  return result
+}
+
+function cancelRetypedPieces(pieces: TextPiece[]): TextPiece[] {
+  const result: TextPiece[] = []
+  for (const piece of pieces) {
+    const last = result[result.length - 1]
+    const cancels =
+      last &&
+      last.text === piece.text &&
+      ((last.change === 'delete' && piece.change === 'insert') ||
+        (last.change === 'insert' && piece.change === 'delete'))
+    if (cancels) result[result.length - 1] = { change: 'equal', text: piece.text, userId: null }
+    else result.push({ ...piece })
+  }
+  return mergePieces(result)
 }
 
 function mergePieces(pieces: TextPiece[]): TextPiece[] {
