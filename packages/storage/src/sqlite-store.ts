@@ -101,6 +101,16 @@ interface DocumentRow {
   snapshot_bytes: number
 }
 
+/** Optional audit query fields and the SQL condition each one adds. */
+const AUDIT_FILTERS = [
+  ['userId', 'user_id = @userId'],
+  ['kind', 'kind = @kind'],
+  ['action', 'action = @action'],
+  ['from', 'at >= @from'],
+  ['to', 'at < @to'],
+  ['before', 'id < @before'],
+] as const satisfies readonly (readonly [keyof AuditQuery, string])[]
+
 interface AuditRow {
   id: number
   seq: number
@@ -389,29 +399,11 @@ export class SqliteDocumentStore implements DocumentStore {
   private auditFilter(id: string, query: Omit<AuditQuery, 'limit'>) {
     const clauses = ['doc_id = @id']
     const params: Record<string, string | number> = { id }
-    if (query.userId !== undefined) {
-      clauses.push('user_id = @userId')
-      params.userId = query.userId
-    }
-    if (query.kind !== undefined) {
-      clauses.push('kind = @kind')
-      params.kind = query.kind
-    }
-    if (query.action !== undefined) {
-      clauses.push('action = @action')
-      params.action = query.action
-    }
-    if (query.from !== undefined) {
-      clauses.push('at >= @from')
-      params.from = query.from
-    }
-    if (query.to !== undefined) {
-      clauses.push('at < @to')
-      params.to = query.to
-    }
-    if (query.before !== undefined) {
-      clauses.push('id < @before')
-      params.before = query.before
+    for (const [field, clause] of AUDIT_FILTERS) {
+      const value = query[field]
+      if (value === undefined) continue
+      clauses.push(clause)
+      params[field] = value
     }
     return { where: clauses.join(' AND '), params }
   }
