@@ -60,7 +60,13 @@ export async function selectPhrase(page: Page, phrase: string, occurrence = 0): 
   const found = await page.getByTestId('editor').evaluate(
     (editor, { phrase, occurrence }) => {
       const root = editor.querySelector('[contenteditable="true"]') ?? editor
-      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT)
+      // remote carets carry their user's name as text: not part of the article
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+        acceptNode: (node) =>
+          node.parentElement?.closest('.collab-caret')
+            ? NodeFilter.FILTER_REJECT
+            : NodeFilter.FILTER_ACCEPT,
+      })
       const nodes: Text[] = []
       let text = ''
       const starts: number[] = []

@@ -8,6 +8,7 @@ import './styles/base.css'
 import './styles/layout.css'
 import './styles/components.css'
 import './styles/editor.css'
+import './styles/annotations.css'
 
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'

@@ -4,7 +4,6 @@
  */
 import {
   encodeDocumentFromParagraphs,
-  isValidDocumentId,
   newDocumentId,
   paragraphsFromText,
   readParagraphs,

@@ -10,9 +10,7 @@ import {
   diffDocuments,
   listVersions,
   loadDocumentAt,
-  resolveHistoryPoint,
   restoreDocument,
-  UnknownVersionError,
 } from '@hashiya/history'
 import type { DocumentStore, StoredVersion } from '@hashiya/storage'
 import type { SyncServer } from '@hashiya/sync-server'

@@ -1,33 +1,92 @@
-import { ARTICLE_EDITOR_OPTIONS, articleExtensions, type CollabUser } from '@hashiya/editor'
+import type { AnnotationKind } from '@hashiya/annotations'
+import {
+  type AnnotationViewEvents,
+  ARTICLE_EDITOR_OPTIONS,
+  annotationElements,
+  annotationIdsAt,
+  annotationViewKey,
+  articleExtensions,
+  type CollabUser,
+  editAnnotation,
+  isChangeOrigin,
+  linkAnnotation,
+  type PresenceEntry,
+  removeAnnotation,
+  setActiveAnnotations,
+  setPickingMode,
+  taggableRange,
+  tagSelection,
+} from '@hashiya/editor'
+import type { Transaction } from '@tiptap/pm/state'
 import { EditorContent, useEditor } from '@tiptap/react'
-import { useEffect, useRef } from 'react'
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { EntryActions } from '../annotations/AnnotationEntry.js'
+import { AnnotationPanel, type PanelStatus } from '../annotations/AnnotationPanel.js'
+import { clip } from '../annotations/filter.js'
+import { SelectionToolbar } from '../annotations/SelectionToolbar.js'
+import { formatShortcut } from '../annotations/shortcuts.js'
+import { useAnnotations } from '../annotations/useAnnotations.js'
 import type { CollabSession } from '../collab/session.js'
 import { Toolbar } from './Toolbar.js'
 
 interface ArticleEditorProps {
   session: CollabSession
   user: CollabUser
+  /** Who is in the document (for authors' display names). */
+  presence: readonly PresenceEntry[]
+  /** The article title, shown above the editor. */
+  title: ReactNode
 }
 
+const prefersReducedMotion = () =>
+  typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches
+
 /**
- * The article body bound to the session's Y.Doc. Mounted once the session has
- * content (see `SessionSnapshot.ready`), so typing never races the first sync.
+ * The article body bound to the session's Y.Doc, with its annotations: the
+ * selection toolbar that tags, and the panel beside the article that lists and
+ * edits them. Mounted once the session has content (see
+ * `SessionSnapshot.ready`), so typing never races the first sync.
  */
-export function ArticleEditor({ session, user }: ArticleEditorProps) {
+export function ArticleEditor({ session, user, presence, title }: ArticleEditorProps) {
   const { t, i18n } = useTranslation()
+  const doc = session.doc
   // built once per session; later name/colour changes are published through awareness
   const initialUser = useRef(user).current
   const label = t('editor.label')
+
+  const { annotations, problems } = useAnnotations(doc)
+  const [hoveredId, setHoveredId] = useState<string | null>(null)
+  const [selectedId, setSelectedId] = useState<string | null>(null)
+  const [pickingFor, setPickingFor] = useState<string | null>(null)
+  const [status, setStatus] = useState<PanelStatus | null>(null)
+
+  // the editor reports events through these; they always see the latest state
+  const latest = useRef({ annotations, pickingFor })
+  latest.current = { annotations, pickingFor }
+  const handlers = useRef<Required<AnnotationViewEvents>>({
+    onHover: () => {},
+    onPick: () => {},
+    onTagged: () => {},
+  })
+  const events = useMemo<AnnotationViewEvents>(
+    () => ({
+      onHover: (id) => handlers.current.onHover(id),
+      onPick: (ids) => handlers.current.onPick(ids),
+      onTagged: (id) => handlers.current.onTagged(id),
+    }),
+    [],
+  )
 
   const editor = useEditor(
     {
       ...ARTICLE_EDITOR_OPTIONS,
       extensions: articleExtensions({
-        document: session.doc,
+        document: doc,
         provider: session.provider,
         user: initialUser,
         placeholder: () => i18n.t('editor.placeholder'),
+        annotationEvents: events,
       }),
       editorProps: {
         attributes: {
@@ -55,12 +114,202 @@ export function ArticleEditor({ session, user }: ArticleEditorProps) {
     })
   }, [editor, label])
 
+  const textOf = useCallback(
+    (id: string) => clip(latest.current.annotations.find((a) => a.id === id)?.text ?? '', 40),
+    [],
+  )
+
+  /** Runs a change to the annotations; a change that fails (e.g. deleted meanwhile) is reported. */
+  const attempt = useCallback((change: () => void): boolean => {
+    try {
+      change()
+      return true
+    } catch (error) {
+      console.warn('[hashiya] annotation change failed', error)
+      setStatus({ text: (t) => t('annotations.failed'), tone: 'error' })
+      return false
+    }
+  }, [])
+
+  const tag = useCallback(
+    (kind: AnnotationKind) => {
+      const range = taggableRange(editor.state)
+      const text = range ? editor.state.doc.textBetween(range.from, range.to, ' ', ' ') : ''
+      const id = tagSelection(editor, { document: doc, kind, author: initialUser.id })
+      if (!id) return
+      // the toolbar button has the focus: ProseMirror leaves the page's selection as it was
+      // (and redraws of the text can stretch it), so drop it; the editor's caret is after the tag
+      if (!editor.view.hasFocus()) editor.view.dom.ownerDocument.getSelection()?.removeAllRanges()
+      setSelectedId(id)
+      const shown = clip(text, 40)
+      setStatus({
+        text: (t) => t('annotations.tagged', { text: shown, kind: t(`annotations.kinds.${kind}`) }),
+        tone: 'info',
+      })
+    },
+    [editor, doc, initialUser.id],
+  )
+
+  handlers.current = {
+    onHover: setHoveredId,
+    onTagged: (id) => {
+      setSelectedId(id)
+      setStatus(null)
+    },
+    onPick: (ids) => {
+      const source = latest.current.pickingFor
+      if (!source) return
+      if (ids === null) {
+        setPickingFor(null)
+        return
+      }
+      const kinds = annotationViewKey.getState(editor.state)?.kinds
+      const claim = ids.find((id) => id !== source && kinds?.get(id) === 'claim')
+      if (!claim) {
+        setStatus({ text: (t) => t('annotations.notAClaim'), tone: 'error' })
+        return
+      }
+      if (attempt(() => linkAnnotation(editor, doc, source, claim, true, initialUser.id))) {
+        const claimText = textOf(claim)
+        setStatus({ text: (t) => t('annotations.linked', { text: claimText }), tone: 'info' })
+      }
+      setPickingFor(null)
+      setSelectedId(source)
+    },
+  }
+
+  // the caret inside an annotation selects it (the innermost one)
+  useEffect(() => {
+    const onSelection = ({ transaction }: { transaction: Transaction }) => {
+      if (isChangeOrigin(transaction)) return
+      const { selection } = editor.state
+      if (!selection.empty) return
+      setSelectedId(annotationIdsAt(editor.state, selection.head)[0] ?? null)
+    }
+    editor.on('selectionUpdate', onSelection)
+    return () => {
+      editor.off('selectionUpdate', onSelection)
+    }
+  }, [editor])
+
+  useEffect(() => {
+    const active = [hoveredId, selectedId].filter((id): id is string => id !== null)
+    setActiveAnnotations(editor, active)
+  }, [editor, hoveredId, selectedId])
+
+  useEffect(() => {
+    setPickingMode(editor, pickingFor !== null)
+    if (pickingFor === null) return
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setPickingFor(null)
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [editor, pickingFor])
+
+  // undo and redo also work when nothing has focus (after tagging from the toolbar)
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = document.activeElement
+      if (target && target !== document.body) return
+      if (!(event.ctrlKey || event.metaKey) || event.altKey) return
+      const key = event.key.toLowerCase()
+      const redo = key === 'y' || (key === 'z' && event.shiftKey)
+      if (key !== 'z' && key !== 'y') return
+      event.preventDefault()
+      if (redo) editor.commands.redo()
+      else editor.commands.undo()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [editor])
+
+  // an annotation deleted (here or by a colleague) is no longer hovered, selected or picking;
+  // one just tagged, not yet read back, is kept
+  const listedIds = useRef<ReadonlySet<string>>(new Set())
+  useEffect(() => {
+    const before = listedIds.current
+    const now = new Set(annotations.map((a) => a.id))
+    listedIds.current = now
+    const gone = (id: string | null) => id !== null && before.has(id) && !now.has(id)
+    setHoveredId((id) => (gone(id) ? null : id))
+    setSelectedId((id) => (gone(id) ? null : id))
+    setPickingFor((id) => (gone(id) ? null : id))
+  }, [annotations])
+
+  const actions = useMemo<EntryActions & { stopPicking(): void }>(
+    () => ({
+      goTo: (id) => {
+        setSelectedId(id)
+        annotationElements(editor, id)[0]?.scrollIntoView({
+          block: 'center',
+          behavior: prefersReducedMotion() ? 'auto' : 'smooth',
+        })
+      },
+      select: setSelectedId,
+      hover: setHoveredId,
+      setKind: (id, kind) => {
+        attempt(() => editAnnotation(editor, doc, id, { kind }, initialUser.id))
+      },
+      setNote: (id, note) => {
+        attempt(() => editAnnotation(editor, doc, id, { note }, initialUser.id))
+      },
+      setSpeaker: (id, speaker) => {
+        attempt(() => editAnnotation(editor, doc, id, { speaker }, initialUser.id))
+      },
+      link: (id, claimId, linked) => {
+        const done = attempt(() => linkAnnotation(editor, doc, id, claimId, linked, initialUser.id))
+        if (done && linked) {
+          const claimText = textOf(claimId)
+          setStatus({ text: (t) => t('annotations.linked', { text: claimText }), tone: 'info' })
+        }
+      },
+      togglePicking: (id) => {
+        setStatus(null)
+        setPickingFor((current) => (current === id ? null : id))
+      },
+      stopPicking: () => setPickingFor(null),
+      remove: (id) => {
+        if (attempt(() => removeAnnotation(editor, doc, id))) {
+          setStatus({
+            text: (t) => t('annotations.deleted', { shortcut: formatShortcut('Mod-z') }),
+            tone: 'info',
+          })
+        }
+      },
+    }),
+    [editor, doc, initialUser.id, attempt, textOf],
+  )
+
+  const names = useMemo(() => {
+    const map = new Map(presence.map((entry) => [entry.id, entry.name]))
+    if (user.name) map.set(user.id, user.name)
+    return map
+  }, [presence, user.id, user.name])
+
   return (
-    <div className="article">
-      <Toolbar editor={editor} />
-      <div className="article__page">
-        <EditorContent editor={editor} className="article__content" />
+    <div className="workspace">
+      <div className="editor-column">
+        {title}
+        <div className={`article${pickingFor ? ' article--picking' : ''}`}>
+          <Toolbar editor={editor} />
+          <div className="article__page">
+            <EditorContent editor={editor} className="article__content" />
+          </div>
+          <SelectionToolbar editor={editor} onTag={tag} />
+        </div>
       </div>
+      <AnnotationPanel
+        annotations={annotations}
+        problems={problems}
+        names={names}
+        selfId={user.id}
+        activeId={hoveredId}
+        selectedId={selectedId}
+        pickingFor={pickingFor}
+        status={status}
+        actions={actions}
+      />
     </div>
   )
 }

@@ -57,6 +57,11 @@ function DocumentEditor({ docId }: { docId: string }) {
   const title =
     meta.kind === 'ready' ? meta.title || t('list.untitled') : t('editor.titleUnavailable')
   useDocumentTitle(t('editor.pageTitle', { title }))
+  const titleElement = (
+    <h1 className="article-title" dir="auto" data-testid="document-title">
+      {meta.kind === 'loading' ? '\u00a0' : title}
+    </h1>
+  )
 
   return (
     <>
@@ -87,29 +92,37 @@ function DocumentEditor({ docId }: { docId: string }) {
         </div>
       </AppHeader>
       <main id="main" className="page page--editor" tabIndex={-1}>
-        <div className="editor-column">
-          <h1 className="article-title" dir="auto" data-testid="document-title">
-            {meta.kind === 'loading' ? '\u00a0' : title}
-          </h1>
-          {meta.kind === 'missing' ? (
-            <div className="message message--error" role="alert">
-              <p>{t('editor.notFound')}</p>
-              <Link to="/" className="button">
-                {t('notFound.back')}
-              </Link>
+        {session && snapshot.ready && meta.kind !== 'missing' ? (
+          <ArticleEditor
+            session={session}
+            user={identity}
+            presence={snapshot.presence}
+            title={titleElement}
+          />
+        ) : (
+          // the same grid as the editor's, so that nothing moves when the article opens
+          <div className="workspace">
+            <div className="editor-column">
+              {titleElement}
+              {meta.kind === 'missing' ? (
+                <div className="message message--error" role="alert">
+                  <p>{t('editor.notFound')}</p>
+                  <Link to="/" className="button">
+                    {t('notFound.back')}
+                  </Link>
+                </div>
+              ) : snapshot.closedCode !== null && !snapshot.ready ? (
+                <p className="message message--error" role="alert">
+                  {t('editor.unavailable')}
+                </p>
+              ) : (
+                <p className="article-loading" role="status">
+                  {t('editor.loading')}
+                </p>
+              )}
             </div>
-          ) : snapshot.closedCode !== null && !snapshot.ready ? (
-            <p className="message message--error" role="alert">
-              {t('editor.unavailable')}
-            </p>
-          ) : session && snapshot.ready ? (
-            <ArticleEditor session={session} user={identity} />
-          ) : (
-            <p className="article-loading" role="status">
-              {t('editor.loading')}
-            </p>
-          )}
-        </div>
+          </div>
+        )}
       </main>
     </>
   )

@@ -1,0 +1,131 @@
+import type { Annotation } from '@hashiya/annotations'
+import { describe, expect, it } from 'vitest'
+import {
+  clip,
+  countByKind,
+  filterAnnotations,
+  NO_FILTER,
+  normalizeForSearch,
+  reuseUnchanged,
+  sameDisplay,
+} from './filter.js'
+
+function annotation(patch: Partial<Annotation> & Pick<Annotation, 'id'>): Annotation {
+  return {
+    kind: 'claim',
+    author: 'u1',
+    createdAt: 1,
+    updatedAt: 1,
+    updatedBy: 'u1',
+    note: '',
+    speaker: '',
+    start: 0,
+    end: 4,
+    text: 'نص',
+    ranges: [{ start: 0, end: 4 }],
+    relations: [],
+    ...patch,
+  }
+}
+
+describe('search normalization', () => {
+  it('ignores harakat, shadda, sukun and the dagger alef', () => {
+    expect(normalizeForSearch('وفقًا')).toBe('وفقا')
+    expect(normalizeForSearch('إنَّ الأسعارَ')).toBe('ان الاسعار')
+    expect(normalizeForSearch('مُسْتَشْفَى')).toBe('مستشفي')
+    expect(normalizeForSearch('هٰذا')).toBe('هذا')
+  })
+
+  it('ignores tatweel', () => {
+    expect(normalizeForSearch('وفـــقا')).toBe('وفقا')
+    expect(normalizeForSearch('كـبـيـر')).toBe('كبير')
+  })
+
+  it('folds alef forms, alef maqsura and ta marbuta', () => {
+    expect(normalizeForSearch('أحمد إبراهيم آمال ٱلله')).toBe('احمد ابراهيم امال الله')
+    expect(normalizeForSearch('مستشفى الجامعة')).toBe('مستشفي الجامعه')
+  })
+
+  it('folds Latin case, white space and invisible controls', () => {
+    expect(normalizeForSearch('  Bill\u200f   NELSON\n')).toBe('bill nelson')
+  })
+
+  it('normalizes composed and decomposed forms alike', () => {
+    // alef + hamza above as two code points
+    expect(normalizeForSearch('\u0627\u0654حمد')).toBe(normalizeForSearch('أحمد'))
+  })
+})
+
+describe('filtering', () => {
+  const list = [
+    annotation({ id: 'a', kind: 'quote', text: 'وفقًا لمسؤولين أميركيين', author: 'u1' }),
+    annotation({ id: 'b', kind: 'claim', text: 'بوتين طلب من ماسك', author: 'u2' }),
+    annotation({ id: 'c', kind: 'denial', text: 'ونفت روسيا', note: 'نفيٌ رسميّ', author: 'u2' }),
+    annotation({ id: 'd', kind: 'quote', text: 'قال', speaker: 'بيل نيلسون', author: 'u1' }),
+  ]
+  const ids = (filter: Partial<typeof NO_FILTER>) =>
+    filterAnnotations(list, { ...NO_FILTER, ...filter }).map((a) => a.id)
+
+  it('finds a word with or without its harakat and tatweel', () => {
+    for (const query of ['وفقا', 'وفقًا', 'وفـــقا']) expect(ids({ query })).toEqual(['a'])
+  })
+
+  it('searches notes and speakers too', () => {
+    expect(ids({ query: 'رسمي' })).toEqual(['c'])
+    expect(ids({ query: 'نيلسون' })).toEqual(['d'])
+  })
+
+  it('filters by kinds and author', () => {
+    expect(ids({ kinds: new Set(['quote']) })).toEqual(['a', 'd'])
+    expect(ids({ kinds: new Set(['quote', 'denial']), author: 'u2' })).toEqual(['c'])
+    expect(ids({})).toEqual(['a', 'b', 'c', 'd'])
+  })
+
+  it('counts every kind', () => {
+    expect(countByKind(list)).toEqual({ quote: 2, claim: 1, denial: 1, aside: 0 })
+  })
+})
+
+describe('clipping', () => {
+  it('keeps short text and cuts long text at a space, never inside a letter', () => {
+    expect(clip('  قصير  جداً ', 20)).toBe('قصير جداً')
+    expect(clip('كلمة أولى وكلمة ثانية وكلمة ثالثة', 20)).toBe('كلمة أولى وكلمة…')
+    // five clusters: قَ ا لَ قَ ا (a letter keeps its fatha)
+    expect(clip('قَالَ'.repeat(10), 5)).toBe('قَالَقَا…')
+  })
+})
+
+describe('reusing unchanged readings', () => {
+  it('keeps the previous objects (and list) when nothing changed', () => {
+    const first = [annotation({ id: 'a' }), annotation({ id: 'b' })]
+    const again = [annotation({ id: 'a' }), annotation({ id: 'b' })]
+    expect(reuseUnchanged(first, again)).toBe(first)
+  })
+
+  it('replaces only what changed', () => {
+    const first = [annotation({ id: 'a' }), annotation({ id: 'b' })]
+    const next = reuseUnchanged(first, [
+      annotation({ id: 'a' }),
+      annotation({ id: 'b', note: 'x' }),
+    ])
+    expect(next).not.toBe(first)
+    expect(next[0]).toBe(first[0])
+    expect(next[1]).not.toBe(first[1])
+    const reordered = reuseUnchanged(first, [annotation({ id: 'b' }), annotation({ id: 'a' })])
+    expect(reordered.map((a) => a.id)).toEqual(['b', 'a'])
+    expect(reordered[0]).toBe(first[1])
+  })
+})
+
+describe('what an entry shows', () => {
+  it('ignores offsets and times, not text, note, kind or links', () => {
+    const a = annotation({ id: 'a', text: 'نص' })
+    expect(sameDisplay(a, { ...a, start: 40, end: 44, ranges: [{ start: 40, end: 44 }] })).toBe(
+      true,
+    )
+    expect(sameDisplay(a, { ...a, updatedAt: 99 })).toBe(true)
+    expect(sameDisplay(a, { ...a, text: 'نصوص' })).toBe(false)
+    expect(sameDisplay(a, { ...a, kind: 'aside' })).toBe(false)
+    expect(sameDisplay(a, { ...a, relations: [{ type: 'states', target: 'b' }] })).toBe(false)
+  })
+})

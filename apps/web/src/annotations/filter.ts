@@ -1,0 +1,143 @@
+/**
+ * Finding annotations in the panel: a search that ignores how a word happens
+ * to be vocalized or stretched, and filters by kind and author. Pure.
+ */
+import { ANNOTATION_KINDS, type Annotation, type AnnotationKind } from '@hashiya/annotations'
+
+/**
+ * Arabic text as search sees it: without harakat, Quranic marks, the dagger
+ * alef and tatweel; alef forms (أ إ آ ٱ) as ا, ى as ي, ة as ه; Latin letters
+ * lower case; runs of white space as one space. Invisible direction and
+ * joining controls are dropped.
+ */
+export function normalizeForSearch(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(/[\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]/g, '')
+    .replace(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff]/g, '')
+    .replace(/[أإآٱ]/g, 'ا')
+    .replace(/ى/g, 'ي')
+    .replace(/ة/g, 'ه')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
+export interface AnnotationFilter {
+  /** As typed; normalized here. */
+  query: string
+  /** Kinds to show; empty shows every kind. */
+  kinds: ReadonlySet<AnnotationKind>
+  /** Author id to show; null shows everyone's. */
+  author: string | null
+}
+
+export const NO_FILTER: AnnotationFilter = { query: '', kinds: new Set(), author: null }
+
+export function isFiltering(filter: AnnotationFilter): boolean {
+  return filter.query.trim() !== '' || filter.kinds.size > 0 || filter.author !== null
+}
+
+/** The annotations the filter lets through, in their order. Searches text, note and speaker. */
+export function filterAnnotations<T extends Annotation>(
+  annotations: readonly T[],
+  filter: AnnotationFilter,
+): T[] {
+  const query = normalizeForSearch(filter.query)
+  return annotations.filter((annotation) => {
+    if (filter.kinds.size > 0 && !filter.kinds.has(annotation.kind)) return false
+    if (filter.author !== null && annotation.author !== filter.author) return false
+    if (!query) return true
+    return [annotation.text, annotation.note, annotation.speaker].some((field) =>
+      normalizeForSearch(field).includes(query),
+    )
+  })
+}
+
+export function countByKind(annotations: readonly Annotation[]): Record<AnnotationKind, number> {
+  const counts = Object.fromEntries(ANNOTATION_KINDS.map((kind) => [kind, 0])) as Record<
+    AnnotationKind,
+    number
+  >
+  for (const annotation of annotations) counts[annotation.kind] += 1
+  return counts
+}
+
+/** Text shortened to `max` characters (grapheme clusters), at a space when one is near. */
+export function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  const segmenter = new Intl.Segmenter('ar', { granularity: 'grapheme' })
+  const clusters = Array.from(segmenter.segment(flat), (segment) => segment.segment)
+  if (clusters.length <= max) return flat
+  const cut = clusters.slice(0, max).join('')
+  const space = cut.lastIndexOf(' ')
+  return `${(space > cut.length * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`
+}
+
+function sameRanges(
+  a: readonly { start: number; end: number }[],
+  b: readonly { start: number; end: number }[],
+): boolean {
+  return (
+    a.length === b.length &&
+    a.every((range, index) => range.start === b[index]?.start && range.end === b[index]?.end)
+  )
+}
+
+/**
+ * Whether two readings of an annotation look the same in the panel. Offsets
+ * and times are not shown: typing earlier in the article moves every later
+ * annotation without changing how its entry looks.
+ */
+export function sameDisplay(a: Annotation, b: Annotation): boolean {
+  return (
+    a.id === b.id &&
+    a.kind === b.kind &&
+    a.author === b.author &&
+    a.note === b.note &&
+    a.speaker === b.speaker &&
+    a.text === b.text &&
+    a.relations.length === b.relations.length &&
+    a.relations.every(
+      (relation, index) =>
+        relation.type === b.relations[index]?.type &&
+        relation.target === b.relations[index]?.target,
+    )
+  )
+}
+
+/** Whether two readings of an annotation are the same in every field. */
+export function sameAnnotation(a: Annotation, b: Annotation): boolean {
+  return (
+    sameDisplay(a, b) &&
+    a.createdAt === b.createdAt &&
+    a.updatedAt === b.updatedAt &&
+    a.updatedBy === b.updatedBy &&
+    a.start === b.start &&
+    a.end === b.end &&
+    sameRanges(a.ranges, b.ranges)
+  )
+}
+
+/**
+ * The new list, reusing the previous objects of annotations that did not
+ * change (so memoized rows skip rendering), and the previous list itself when
+ * nothing changed at all.
+ */
+export function reuseUnchanged<T extends Annotation>(
+  previous: readonly T[],
+  next: T[],
+): readonly T[] {
+  const byId = new Map(previous.map((annotation) => [annotation.id, annotation]))
+  let changed = previous.length !== next.length
+  const merged = next.map((annotation, index) => {
+    const old = byId.get(annotation.id)
+    if (old && sameAnnotation(old, annotation)) {
+      if (previous[index] !== old) changed = true
+      return old
+    }
+    changed = true
+    return annotation
+  })
+  return changed ? merged : previous
+}
