@@ -51,8 +51,11 @@ async function settle() {
   )
 }
 
+/** Compaction every few updates: every history read below runs over compacted documents. */
+const COMPACTING = { env: { COMPACT_AFTER_UPDATES: '3' } }
+
 beforeAll(async () => {
-  s = await startServerProcess()
+  s = await startServerProcess(COMPACTING)
   first = s
   leila = connectStockClient(s.wsUrl, DEMO, { userId: 'leila' })
   sami = connectStockClient(s.wsUrl, DEMO, { userId: 'sami' })
@@ -71,25 +74,48 @@ describe('history API', () => {
   let claim = ''
   let denial = ''
 
+  /** What the clients had after each step, and the version named right then. */
+  const moments: { versionId: string; paragraphs: string[]; annotations: unknown }[] = []
+  async function remember() {
+    await settle()
+    const response = await fetch(`${s.url}/api/documents/${DEMO}/versions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hashiya-user': 'lead' },
+      body: JSON.stringify({ name: `step ${moments.length}` }),
+    })
+    const { version } = JSON.parse(await response.text())
+    moments.push({
+      versionId: version.id,
+      paragraphs: leila.paragraphs(),
+      annotations: readAnnotations(leila.doc).annotations.map(({ id, kind, text, start, end }) => ({
+        id,
+        kind,
+        text,
+        start,
+        end,
+      })),
+    })
+  }
+
   it('lists exactly what each user did, newest first', async () => {
     claim = createAnnotation(leila.doc, {
       kind: 'claim',
       ...range(leila, 'بوتين طلب من ماسك'),
       author: 'leila',
     })
-    await settle()
+    await remember()
     denial = createAnnotation(sami.doc, {
       kind: 'denial',
       ...range(sami, 'ونفت روسيا'),
       author: 'sami',
     })
-    await settle()
+    await remember()
     updateAnnotation(sami.doc, denial, { link: [claim], speaker: 'روسيا' }, 'sami')
-    await settle()
+    await remember()
     updateAnnotation(leila.doc, claim, { kind: 'quote' }, 'leila')
-    await settle()
+    await remember()
     deleteAnnotation(sami.doc, denial)
-    await settle()
+    await remember()
 
     const { status, json } = await get('/history')
     expect(status).toBe(200)
@@ -109,6 +135,24 @@ describe('history API', () => {
     expect(Date.parse(events[0]?.at ?? '')).toBeGreaterThanOrEqual(
       Date.parse(events.at(-1)?.at ?? ''),
     )
+  })
+
+  it('rebuilds the document at each version exactly as the clients had it', async () => {
+    expect(moments).toHaveLength(5)
+    for (const moment of moments) {
+      const document = (await get(`?at=${moment.versionId}`)).json.document
+      expect(document.paragraphs).toEqual(moment.paragraphs)
+      const annotations = (await get(`/annotations?at=${moment.versionId}`)).json.annotations.map(
+        ({ id, kind, text, start, end }: Record<string, unknown>) => ({
+          id,
+          kind,
+          text,
+          start,
+          end,
+        }),
+      )
+      expect(annotations).toEqual(moment.annotations)
+    }
   })
 
   it('filters by user, kind and action, and pages with a cursor', async () => {
@@ -162,7 +206,7 @@ describe('history API', () => {
     leila.provider.disconnect()
     sami.provider.disconnect()
     await s.stop()
-    s = await startServerProcess({ dataDir: first.dataDir })
+    s = await startServerProcess({ ...COMPACTING, dataDir: first.dataDir })
     expect((await get('/history')).json.events).toEqual(before)
   })
 })
