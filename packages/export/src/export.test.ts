@@ -1,0 +1,174 @@
+import { createAnnotation, updateAnnotation } from '@hashiya/annotations'
+import { appendParagraphs, createYDoc } from '@hashiya/document'
+import { strFromU8, unzipSync } from 'fflate'
+import { describe, expect, it } from 'vitest'
+import {
+  EXPORT_FORMATS,
+  exportDocument,
+  exportSourceOf,
+  toBratAnn,
+  toCsv,
+  toHtml,
+  toLabelStudioTasks,
+  toNativeJson,
+  toWebAnnotations,
+} from './index.js'
+
+/** Text that trips every offset unit: emoji and other astral characters, harakat, tatweel, Latin, digits. */
+const PARAGRAPHS = [
+  '😀 قَالَ مُدِيرُ ناسا Bill Nelson في 2024: "أعتقد أنه يجب التحقيق".',
+  'ونفت روســيا 𝒳 وجود 12 محادثة، =SUM(A1) وقال الكرملين إنها "أكاذيب".',
+]
+
+function source() {
+  const doc = createYDoc()
+  appendParagraphs(doc, PARAGRAPHS)
+  const text = PARAGRAPHS.join('\n\n')
+  const at = (phrase: string) => {
+    const index = text.indexOf(phrase)
+    const start = Array.from(text.slice(0, index)).length
+    return { start, end: start + Array.from(phrase).length }
+  }
+  const claim = createAnnotation(doc, {
+    kind: 'claim',
+    ...at('أعتقد أنه يجب التحقيق'),
+    author: 'leila',
+  })
+  const quote = createAnnotation(doc, {
+    kind: 'quote',
+    ...at('قَالَ مُدِيرُ ناسا Bill Nelson'),
+    author: 'sami',
+    speaker: 'Bill Nelson',
+    note: '<script>alert("x")</script>',
+  })
+  const denial = createAnnotation(doc, {
+    kind: 'denial',
+    ...at('ونفت روســيا 𝒳 وجود'),
+    author: 'sami',
+  })
+  updateAnnotation(doc, denial, { link: [claim], speaker: '=cmd|calc' }, 'sami')
+  updateAnnotation(doc, quote, { link: [claim] }, 'sami')
+  const spanning = createAnnotation(doc, {
+    kind: 'aside',
+    ...at('"أعتقد أنه يجب التحقيق".\n\nونفت'),
+    author: 'omar',
+  })
+  return {
+    source: exportSourceOf(doc, { documentId: 'demo', title: 'خبر: "ماسك" <و> بوتين' }),
+    ids: { claim, quote, denial, spanning },
+  }
+}
+
+const byCodePoints = (text: string, start: number, end: number) =>
+  Array.from(text).slice(start, end).join('')
+
+describe('exports', () => {
+  it('native JSON: code-point offsets slice exactly the quoted text', () => {
+    const { source: s } = source()
+    const exported = toNativeJson(s)
+    expect(exported.offsets).toBe('unicode-code-points')
+    expect(exported.annotations).toHaveLength(4)
+    for (const a of exported.annotations)
+      expect(byCodePoints(exported.document.text, a.start, a.end)).toBe(a.text)
+  })
+
+  it('W3C: position selectors in code points, quote selectors with context, relations by id', () => {
+    const { source: s, ids } = source()
+    const collection = toWebAnnotations(s)
+    expect(collection.total).toBe(4)
+    for (const item of collection.first.items) {
+      const [quote, position] = item.target.selector as [
+        { exact: string; prefix: string; suffix: string },
+        { start: number; end: number },
+      ]
+      expect(byCodePoints(s.text, position.start, position.end)).toBe(quote.exact)
+      expect(s.text.includes(quote.prefix + quote.exact + quote.suffix)).toBe(true)
+      expect(item.body[0]).toMatchObject({ purpose: 'tagging' })
+    }
+    const denial = collection.first.items.find((i) => i.id.endsWith(ids.denial)) as Record<
+      string,
+      unknown
+    >
+    expect(denial.denies).toEqual([`urn:hashiya:annotation:${ids.claim}`])
+    expect(denial.speaker).toBe('=cmd|calc')
+  })
+
+  it('Label Studio: offsets in UTF-16 units, shifted by astral characters', () => {
+    const { source: s } = source()
+    const [task] = toLabelStudioTasks(s)
+    const results = task?.annotations[0]?.result ?? []
+    const spans = results.filter((r) => r.type === 'labels') as {
+      value: { start: number; end: number; text: string }
+    }[]
+    expect(spans).toHaveLength(4)
+    for (const span of spans)
+      expect(task?.data.text.slice(span.value.start, span.value.end)).toBe(span.value.text)
+    // the emoji before the quote counts as two units, not one
+    const quote = spans.find((r) => r.value.text.startsWith('قَالَ'))
+    expect(quote?.value.start).toBe(3)
+    expect(results.filter((r) => r.type === 'relation')).toHaveLength(2)
+  })
+
+  it('brat: T lines in code points of the .txt, discontinuous over paragraphs, R lines and notes', () => {
+    const { source: s } = source()
+    const ann = toBratAnn(s)
+    const lines = ann.trim().split('\n')
+    const spans = lines.filter((l) => l.startsWith('T'))
+    expect(spans).toHaveLength(4)
+    for (const line of spans) {
+      const [, typeAndOffsets, text] = line.split('\t') as [string, string, string]
+      const fragments = typeAndOffsets
+        .split(' ')
+        .slice(1)
+        .join(' ')
+        .split(';')
+        .map((f) => f.split(' ').map(Number) as [number, number])
+      expect(fragments.map(([a, b]) => byCodePoints(s.text, a, b)).join(' ')).toBe(text)
+    }
+    expect(spans.some((l) => l.includes(';'))).toBe(true)
+    expect(
+      lines.filter((l) => l.startsWith('R')).map((l) => l.split('\t')[1]?.split(' ')[0]),
+    ).toEqual(['States', 'Denies'])
+    expect(lines.some((l) => l.startsWith('#') && l.includes('speaker: Bill Nelson'))).toBe(true)
+    const zip = unzipSync(exportDocument(s, 'brat').body as Uint8Array)
+    expect(Object.keys(zip).sort()).toEqual(
+      ['annotation.conf', 'خبر-ماسك-و-بوتين.ann', 'خبر-ماسك-و-بوتين.txt'].sort(),
+    )
+    expect(strFromU8(zip['خبر-ماسك-و-بوتين.txt'] as Uint8Array)).toBe(s.text)
+  })
+
+  it('CSV: BOM, one row per annotation, formulas defused', () => {
+    const { source: s } = source()
+    const csv = toCsv(s)
+    expect(
+      csv.startsWith(
+        '\uFEFFid,kind,text,start,end,speaker,note,author,created,updated,related_ids\r\n',
+      ),
+    ).toBe(true)
+    expect(csv.trim().split('\r\n')).toHaveLength(5)
+    expect(csv).toContain("'=cmd|calc")
+    expect(csv).not.toMatch(/,=cmd/)
+  })
+
+  it('HTML: right-to-left, every annotation shown, notes inert', () => {
+    const { source: s } = source()
+    const html = toHtml(s)
+    expect(html).toMatch(/<html lang="ar" dir="rtl">/)
+    expect(html).not.toMatch(/<script/i)
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;')
+    expect(html).toContain('<title>خبر: &quot;ماسك&quot; &lt;و&gt; بوتين</title>')
+    expect(html.match(/<li id="n\d+">/g)).toHaveLength(4)
+    expect(html).toContain('@media print')
+    expect(html).toContain('ينفي <a href="#a')
+  })
+
+  it('names every format a file and a content type', () => {
+    const { source: s } = source()
+    for (const format of EXPORT_FORMATS) {
+      const file = exportDocument(s, format)
+      expect(file.filename).toMatch(/\.\w+$/)
+      expect(file.contentType).toMatch(/\//)
+      expect(file.body.length).toBeGreaterThan(0)
+    }
+  })
+})

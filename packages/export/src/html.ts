@@ -1,0 +1,154 @@
+/**
+ * A standalone, script-free HTML page of the annotated article: right-to-left,
+ * Arabic font stack, each kind with its colour (background and underline only:
+ * anything else inside a word breaks Arabic letter joining), speaker and note on
+ * each span, a legend, a numbered list with relations, and a print stylesheet.
+ * Every piece of text from the document or its annotations is escaped.
+ */
+import type { Annotation, AnnotationKind } from '@hashiya/annotations'
+import { codePointsOf, type ExportSource } from './source.js'
+
+export const KIND_LABELS: Record<AnnotationKind, { ar: string; colour: string; line: string }> = {
+  quote: { ar: 'اقتباس', colour: '#1d4ed8', line: 'dashed' },
+  claim: { ar: 'ادعاء', colour: '#b45309', line: 'solid' },
+  denial: { ar: 'نفي', colour: '#b91c1c', line: 'wavy' },
+  aside: { ar: 'هامش', colour: '#0f766e', line: 'dotted' },
+}
+
+const RELATION_LABELS = { denies: 'ينفي', states: 'يقول' } as const
+
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+}
+
+function style(): string {
+  const kinds = Object.entries(KIND_LABELS)
+    .map(
+      ([kind, { colour, line }], index) =>
+        `.k-${kind}{background:${colour}1f;text-decoration:underline ${line} ${colour};text-decoration-thickness:2px;text-underline-offset:${4 + index * 3}px}`,
+    )
+    .join('\n')
+  return `body{font-family:"Noto Naskh Arabic","Amiri","Scheherazade New","Arial",sans-serif;line-height:2.1;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1c1917;background:#fff}
+h1{line-height:1.5}
+.meta,.legend{color:#57534e;font-size:.9rem}
+.legend span{margin-inline-end:1rem}
+article p{margin:0 0 1.2rem}
+${kinds}
+ol.annotations li{margin-bottom:.8rem}
+.quote{font-weight:normal}
+@media print{body{margin:0;max-width:none}a{color:inherit;text-decoration:none}.legend{break-after:avoid}ol.annotations{break-before:page}}`
+}
+
+interface Segment {
+  start: number
+  end: number
+  covering: number[]
+}
+
+function paragraphSegments(start: number, end: number, annotations: Annotation[]): Segment[] {
+  const cuts = new Set([start, end])
+  for (const a of annotations) {
+    for (const r of a.ranges) {
+      if (r.end <= start || r.start >= end) continue
+      cuts.add(Math.max(start, r.start))
+      cuts.add(Math.min(end, r.end))
+    }
+  }
+  const sorted = [...cuts].sort((x, y) => x - y)
+  const segments: Segment[] = []
+  for (let i = 0; i + 1 < sorted.length; i++) {
+    const from = sorted[i] as number
+    const to = sorted[i + 1] as number
+    const covering = annotations
+      .map((a, index) => (a.ranges.some((r) => r.start <= from && r.end >= to) ? index : -1))
+      .filter((index) => index >= 0)
+    segments.push({ start: from, end: to, covering })
+  }
+  return segments
+}
+
+export function toHtml(source: ExportSource): string {
+  const codePoints = codePointsOf(source.text)
+  const annotations = source.annotations
+  const titles = annotations.map((a, index) =>
+    [`${index + 1}`, KIND_LABELS[a.kind].ar, a.speaker && `المتحدث: ${a.speaker}`, a.note]
+      .filter(Boolean)
+      .join(' · '),
+  )
+  const firstSeen = new Set<number>()
+  let offset = 0
+  const paragraphs = source.paragraphs.map((paragraph) => {
+    const start = offset
+    const end = start + codePointsOf(paragraph).length
+    offset = end + 2
+    const html = paragraphSegments(start, end, annotations)
+      .map((segment) => {
+        let inner = escapeHtml(codePoints.slice(segment.start, segment.end).join(''))
+        for (const index of [...segment.covering].reverse()) {
+          const a = annotations[index] as Annotation
+          const anchor = firstSeen.has(index) ? '' : ` id="a${index + 1}"`
+          firstSeen.add(index)
+          inner = `<span${anchor} class="k-${a.kind}" title="${escapeHtml(titles[index] as string)}">${inner}</span>`
+        }
+        return inner
+      })
+      .join('')
+    return `<p>${html}</p>`
+  })
+  const number = new Map(annotations.map((a, index) => [a.id, index + 1]))
+  const list = annotations
+    .map((a, index) => {
+      const relations = a.relations
+        .filter((r) => number.has(r.target))
+        .map(
+          (r) =>
+            `${RELATION_LABELS[r.type]} <a href="#a${number.get(r.target)}">#${number.get(r.target)}</a>`,
+        )
+        .join('، ')
+      const details = [
+        a.speaker && `<div>المتحدث: ${escapeHtml(a.speaker)}</div>`,
+        a.note && `<div>ملاحظة: ${escapeHtml(a.note)}</div>`,
+        relations && `<div>${relations}</div>`,
+      ]
+        .filter(Boolean)
+        .join('')
+      return `<li id="n${index + 1}"><a href="#a${index + 1}"><strong class="k-${a.kind}">${KIND_LABELS[a.kind].ar}</strong></a> «${escapeHtml(a.text)}»${details}</li>`
+    })
+    .join('\n')
+  const legend = Object.entries(KIND_LABELS)
+    .map(([kind, { ar }]) => `<span class="k-${kind}">${ar}</span>`)
+    .join('')
+  const version = source.version ? ` · نسخة ${source.version.time.toISOString()}` : ''
+  return `<!doctype html>
+<html lang="ar" dir="rtl">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>${escapeHtml(source.title)}</title>
+<style>${style()}</style>
+</head>
+<body>
+<header>
+<h1>${escapeHtml(source.title)}</h1>
+<p class="meta">حاشية · ${annotations.length} حاشية · صُدّر في ${source.exportedAt.toISOString()}${version}</p>
+<p class="legend">${legend}</p>
+</header>
+<article>
+${paragraphs.join('\n')}
+</article>
+<section>
+<h2>الحواشي</h2>
+<ol class="annotations">
+${list}
+</ol>
+</section>
+</body>
+</html>
+`
+}

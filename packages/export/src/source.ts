@@ -1,0 +1,53 @@
+/**
+ * What every exporter starts from: the document's text and its annotations as
+ * the model reads them, taken once so all formats agree.
+ */
+import { type Annotation, readAnnotations } from '@hashiya/annotations'
+import { PARAGRAPH_SEPARATOR, readParagraphs } from '@hashiya/document'
+import type * as Y from 'yjs'
+
+export interface ExportSource {
+  documentId: string
+  title: string
+  paragraphs: string[]
+  /** Paragraphs joined by a blank line: the text all offsets count in. */
+  text: string
+  /** Valid annotations in document order (code-point offsets). */
+  annotations: Annotation[]
+  /** When the export was made, and, for a past version, which point it shows. */
+  exportedAt: Date
+  version: { seq: number; time: Date } | null
+}
+
+export function exportSourceOf(
+  doc: Y.Doc,
+  meta: { documentId: string; title: string; version?: ExportSource['version']; exportedAt?: Date },
+): ExportSource {
+  const paragraphs = readParagraphs(doc)
+  return {
+    documentId: meta.documentId,
+    title: meta.title,
+    paragraphs,
+    text: paragraphs.join(PARAGRAPH_SEPARATOR),
+    annotations: readAnnotations(doc).annotations,
+    exportedAt: meta.exportedAt ?? new Date(),
+    version: meta.version ?? null,
+  }
+}
+
+/** Code points of a string, computed once per export for slicing by code-point offsets. */
+export function codePointsOf(text: string): string[] {
+  return Array.from(text)
+}
+
+/**
+ * For each code-point offset, the matching UTF-16 offset (JavaScript string
+ * units, as Label Studio counts): one pass, then constant-time lookups.
+ */
+export function utf16Offsets(codePoints: readonly string[]): Uint32Array {
+  const offsets = new Uint32Array(codePoints.length + 1)
+  for (let i = 0; i < codePoints.length; i++) {
+    offsets[i + 1] = (offsets[i] as number) + (codePoints[i] as string).length
+  }
+  return offsets
+}
