@@ -77,7 +77,7 @@ describe('exports', () => {
     const collection = toWebAnnotations(s)
     expect(collection.total).toBe(4)
     for (const item of collection.first.items) {
-      const [quote, position] = item.target.selector as [
+      const [quote, position] = item.target.selector as unknown as [
         { exact: string; prefix: string; suffix: string },
         { start: number; end: number },
       ]
