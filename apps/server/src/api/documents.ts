@@ -16,6 +16,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { annotationRoutes } from './annotations.js'
 import { ApiError } from './errors.js'
+import { exportRoutes } from './export.js'
 import { historyRoutes } from './history.js'
 import { historyPointToJson, readAt } from './read-at.js'
 import { documentIdOf, documentNotFound, readJson } from './request.js'
@@ -122,6 +123,7 @@ export function documentRoutes(options: DocumentRoutesOptions): Hono {
 
   app.route('/:id/annotations', annotationRoutes(options))
   app.route('/:id', historyRoutes(options))
+  app.route('/:id', exportRoutes(options).single)
 
   return app
 }
