@@ -36,7 +36,7 @@ function style(): string {
   return `body{font-family:"Noto Naskh Arabic","Amiri","Scheherazade New","Arial",sans-serif;line-height:2.1;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1c1917;background:#fff}
 h1{line-height:1.5}
 .meta,.legend{color:#57534e;font-size:.9rem}
-.legend span{margin-inline-end:1rem}
+.legend span{display:inline-block;margin-inline-end:1.2rem;padding:0 .35rem}
 article p{margin:0 0 1.2rem}
 ${kinds}
 ol.annotations li{margin-bottom:.8rem}
@@ -123,7 +123,10 @@ export function toHtml(source: ExportSource): string {
   const legend = Object.entries(KIND_LABELS)
     .map(([kind, { ar }]) => `<span class="k-${kind}">${ar}</span>`)
     .join('')
-  const version = source.version ? ` · نسخة ${source.version.time.toISOString()}` : ''
+  // times are left-to-right runs inside Arabic text: isolate them so they read in order
+  const time = (date: Date) =>
+    `<bdi dir="ltr">${date.toISOString().replace('T', ' ').slice(0, 16)} UTC</bdi>`
+  const version = source.version ? ` · نسخة ${time(source.version.time)}` : ''
   return `<!doctype html>
 <html lang="ar" dir="rtl">
 <head>
@@ -136,7 +139,7 @@ export function toHtml(source: ExportSource): string {
 <body>
 <header>
 <h1>${escapeHtml(source.title)}</h1>
-<p class="meta">حاشية · ${annotations.length} حاشية · صُدّر في ${source.exportedAt.toISOString()}${version}</p>
+<p class="meta">حاشية · ${annotations.length} حاشية · صُدّر في ${time(source.exportedAt)}${version}</p>
 <p class="legend">${legend}</p>
 </header>
 <article>
