@@ -3,9 +3,13 @@
  * editors, a denial linked to its claim, harakat-blind search, and Arabic
  * letters that stay joined across annotation boundaries.
  */
+import { createYDoc } from '@hashiya/document'
 import { type ServerProcess, startServerProcess } from '@hashiya/testing'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
 import { launchChromium, screenshot } from './browser.js'
 import { openDemoAs, selectPhrase } from './editor.js'
 
@@ -148,6 +152,34 @@ describe('tagging the demo article together', () => {
         width: box.width,
         height: Math.min(box.height, 140),
       })
+    }
+  })
+
+  it('ignores entries a faulty client writes, says so, and keeps working', async () => {
+    const doc = createYDoc()
+    const provider = new WebsocketProvider(`${server.wsUrl}/sync`, 'demo-musk-putin', doc, {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      params: { user: 'faulty-script' },
+      disableBc: true,
+    })
+    try {
+      await expect.poll(() => provider.synced, { timeout: 10_000 }).toBe(true)
+      const before = await entries(sami).count()
+      doc.transact(() => {
+        const junk = new Y.Map<unknown>()
+        junk.set('kind', '<img src=x onerror=alert(1)>')
+        junk.set('author', { not: 'a string' })
+        doc.getMap('annotations').set('junk1', junk)
+        doc.getMap('annotations').set('junk2', 42)
+      })
+      await sami.getByTestId('annotation-problems').waitFor({ timeout: 10_000 })
+      expect(await sami.getByTestId('annotation-problems').getAttribute('data-count')).toBe('2')
+      expect(await entries(sami).count()).toBe(before)
+      // still editable: tagging works after the junk arrived
+      await tag(sami, 'تصاريح أمنية عالية المستوى', 'claim')
+      await expect.poll(() => entries(leila).count(), { timeout: 10_000 }).toBe(before + 1)
+    } finally {
+      provider.destroy()
     }
   })
 })

@@ -9,6 +9,7 @@ import './styles/layout.css'
 import './styles/components.css'
 import './styles/editor.css'
 import './styles/annotations.css'
+import './styles/history.css'
 
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'

@@ -253,7 +253,12 @@ export function AnnotationPanel({
       </ol>
 
       {problems.length > 0 && (
-        <p className="annotation-panel__problems" title={t('annotations.problemsTitle')}>
+        <p
+          className="annotation-panel__problems"
+          data-testid="annotation-problems"
+          data-count={problems.length}
+          title={t('annotations.problemsTitle')}
+        >
           <span aria-hidden="true">⚠</span> {t('annotations.problems', { count: problems.length })}
         </p>
       )}

@@ -28,6 +28,13 @@ import { SelectionToolbar } from '../annotations/SelectionToolbar.js'
 import { formatShortcut } from '../annotations/shortcuts.js'
 import { useAnnotations } from '../annotations/useAnnotations.js'
 import type { CollabSession } from '../collab/session.js'
+import { CompareView } from '../history/CompareView.js'
+import { HistoryPanel } from '../history/HistoryPanel.js'
+import { pointOfEvent } from '../history/logic.js'
+import { TimeTravelView } from '../history/TimeTravelView.js'
+import { useHistoryData } from '../history/useHistoryData.js'
+import { useUserDirectory } from '../history/users.js'
+import type { AuditEvent, Version } from '../lib/historyApi.js'
 import { Toolbar } from './Toolbar.js'
 
 interface ArticleEditorProps {
@@ -38,6 +45,14 @@ interface ArticleEditorProps {
   /** The article title, shown above the editor. */
   title: ReactNode
 }
+
+/** What the article column shows: the live editor, the article at a past point, or a comparison. */
+type ArticleView =
+  | { mode: 'live' }
+  | { mode: 'at'; at: string; name: string | null }
+  | { mode: 'compare'; from: string; to: string | null }
+
+type SideTab = 'annotations' | 'history'
 
 const prefersReducedMotion = () =>
   typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches
@@ -60,6 +75,13 @@ export function ArticleEditor({ session, user, presence, title }: ArticleEditorP
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const [pickingFor, setPickingFor] = useState<string | null>(null)
   const [status, setStatus] = useState<PanelStatus | null>(null)
+  const [sideTab, setSideTab] = useState<SideTab>('annotations')
+  const [view, setView] = useState<ArticleView>({ mode: 'live' })
+  const historyData = useHistoryData(
+    session.docId,
+    doc,
+    sideTab === 'history' || view.mode !== 'live',
+  )
 
   // the editor reports events through these; they always see the latest state
   const latest = useRef({ annotations, pickingFor })
@@ -287,11 +309,66 @@ export function ArticleEditor({ session, user, presence, title }: ArticleEditorP
     return map
   }, [presence, user.id, user.name])
 
+  const self = useMemo(
+    () => ({ id: user.id, name: user.name, color: user.color }),
+    [user.id, user.name, user.color],
+  )
+  const users = useUserDirectory(presence, self)
+
+  const openEvent = (event: AuditEvent) => {
+    if (annotations.some((annotation) => annotation.id === event.annotationId)) {
+      setView({ mode: 'live' })
+      // after the live article is shown again
+      requestAnimationFrame(() => actions.goTo(event.annotationId))
+    } else {
+      setView({ mode: 'at', at: pointOfEvent(event), name: null })
+    }
+  }
+  const openVersion = (version: Version) =>
+    setView({ mode: 'at', at: version.id, name: version.auto ? null : version.name })
+  const compareVersion = (version: Version) =>
+    setView({ mode: 'compare', from: version.id, to: null })
+  const onTabKey = (event: React.KeyboardEvent) => {
+    if (!['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(event.key)) return
+    event.preventDefault()
+    const next: SideTab = sideTab === 'annotations' ? 'history' : 'annotations'
+    setSideTab(next)
+    document.getElementById(`side-tab-${next}`)?.focus()
+  }
+
   return (
     <div className="workspace">
       <div className="editor-column">
         {title}
-        <div className={`article${pickingFor ? ' article--picking' : ''}`}>
+        {view.mode === 'at' && (
+          <TimeTravelView
+            docId={session.docId}
+            userId={user.id}
+            at={view.at}
+            name={view.name}
+            onExit={() => setView({ mode: 'live' })}
+            onCompare={() => setView({ mode: 'compare', from: view.at, to: null })}
+            onRestored={() => {
+              setView({ mode: 'live' })
+              historyData.reloadVersions()
+            }}
+          />
+        )}
+        {view.mode === 'compare' && (
+          <CompareView
+            docId={session.docId}
+            versions={historyData.versions}
+            from={view.from}
+            to={view.to}
+            users={users}
+            onChange={(from, to) => setView({ mode: 'compare', from, to })}
+            onExit={() => setView({ mode: 'live' })}
+          />
+        )}
+        <div
+          className={`article${pickingFor ? ' article--picking' : ''}`}
+          hidden={view.mode !== 'live'}
+        >
           <Toolbar editor={editor} />
           <div className="article__page">
             <EditorContent editor={editor} className="article__content" />
@@ -299,17 +376,74 @@ export function ArticleEditor({ session, user, presence, title }: ArticleEditorP
           <SelectionToolbar editor={editor} onTag={tag} />
         </div>
       </div>
-      <AnnotationPanel
-        annotations={annotations}
-        problems={problems}
-        names={names}
-        selfId={user.id}
-        activeId={hoveredId}
-        selectedId={selectedId}
-        pickingFor={pickingFor}
-        status={status}
-        actions={actions}
-      />
+      <div className="side-panel">
+        <div className="side-tabs" role="tablist" aria-label={t('history.sidePanel')}>
+          <button
+            type="button"
+            role="tab"
+            id="side-tab-annotations"
+            className="side-tabs__tab"
+            data-testid="annotations-tab"
+            aria-selected={sideTab === 'annotations'}
+            aria-controls="side-panel-annotations"
+            tabIndex={sideTab === 'annotations' ? 0 : -1}
+            onClick={() => setSideTab('annotations')}
+            onKeyDown={onTabKey}
+          >
+            {t('annotations.panelTitle')}
+          </button>
+          <button
+            type="button"
+            role="tab"
+            id="side-tab-history"
+            className="side-tabs__tab"
+            data-testid="history-tab"
+            aria-selected={sideTab === 'history'}
+            aria-controls="side-panel-history"
+            tabIndex={sideTab === 'history' ? 0 : -1}
+            onClick={() => setSideTab('history')}
+            onKeyDown={onTabKey}
+          >
+            {t('history.tab')}
+          </button>
+        </div>
+        <div
+          role="tabpanel"
+          id="side-panel-annotations"
+          aria-labelledby="side-tab-annotations"
+          hidden={sideTab !== 'annotations'}
+        >
+          <AnnotationPanel
+            annotations={annotations}
+            problems={problems}
+            names={names}
+            selfId={user.id}
+            activeId={hoveredId}
+            selectedId={selectedId}
+            pickingFor={pickingFor}
+            status={status}
+            actions={actions}
+          />
+        </div>
+        {sideTab === 'history' && (
+          <div role="tabpanel" id="side-panel-history" aria-labelledby="side-tab-history">
+            <HistoryPanel
+              docId={session.docId}
+              userId={user.id}
+              refreshKey={historyData.refreshKey}
+              userIds={historyData.userIds}
+              versions={historyData.versions}
+              versionsFailed={historyData.versionsFailed}
+              users={users}
+              currentAt={view.mode === 'at' ? view.at : null}
+              onVersionsChanged={historyData.reloadVersions}
+              onOpenEvent={openEvent}
+              onOpenVersion={openVersion}
+              onCompareVersion={compareVersion}
+            />
+          </div>
+        )}
+      </div>
     </div>
   )
 }
