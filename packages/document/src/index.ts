@@ -5,7 +5,9 @@
 export { DOCUMENT_ID_PATTERN, isValidDocumentId, newDocumentId } from './id.js'
 export { BODY_FIELD, bodyOf, createYDoc, NodeName } from './layout.js'
 export {
+  appendBlocks,
   appendParagraphs,
+  type Block,
   encodeDocumentFromParagraphs,
   PARAGRAPH_SEPARATOR,
   paragraphsFromText,

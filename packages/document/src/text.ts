@@ -23,18 +23,34 @@ export function paragraphsFromText(text: string): string[] {
     .filter((line) => line.length > 0)
 }
 
-/** Appends paragraphs to the end of the body in one transaction. */
-export function appendParagraphs(doc: Y.Doc, paragraphs: readonly string[]): void {
-  if (paragraphs.length === 0) return
+/** A top-level block of an article as plain text. */
+export type Block =
+  | { type: 'paragraph'; text: string }
+  | { type: 'heading'; level: 2 | 3; text: string }
+
+/** Appends blocks to the end of the body in one transaction. */
+export function appendBlocks(doc: Y.Doc, blocks: readonly Block[]): void {
+  if (blocks.length === 0) return
   const body = bodyOf(doc)
   doc.transact(() => {
-    const elements = paragraphs.map((paragraph) => {
-      const element = new Y.XmlElement(NodeName.paragraph)
-      element.insert(0, [new Y.XmlText(paragraph)])
+    const elements = blocks.map((block) => {
+      const element = new Y.XmlElement(
+        block.type === 'heading' ? NodeName.heading : NodeName.paragraph,
+      )
+      if (block.type === 'heading') element.setAttribute('level', block.level as unknown as string)
+      element.insert(0, [new Y.XmlText(block.text)])
       return element
     })
     body.insert(body.length, elements)
   })
+}
+
+/** Appends paragraphs to the end of the body in one transaction. */
+export function appendParagraphs(doc: Y.Doc, paragraphs: readonly string[]): void {
+  appendBlocks(
+    doc,
+    paragraphs.map((text) => ({ type: 'paragraph', text })),
+  )
 }
 
 /** The encoded Yjs update of a fresh document holding these paragraphs. */

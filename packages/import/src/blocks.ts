@@ -1,0 +1,167 @@
+/**
+ * Text formats to article blocks. HTML is read, never kept: only the text of
+ * paragraphs and headings survives, so scripts, styles, event handlers and
+ * remote resources cannot come through. Markdown and DOCX go through HTML.
+ */
+import { type Block, paragraphsFromText } from '@hashiya/document'
+import { Parser } from 'htmlparser2'
+import mammoth from 'mammoth'
+import { marked } from 'marked'
+
+export interface Dropped {
+  what: string
+  reason: string
+}
+
+export function blocksFromPlainText(text: string): Block[] {
+  return paragraphsFromText(text).map((line) => ({ type: 'paragraph', text: line }))
+}
+
+const BLOCK_TAGS = new Set([
+  'p',
+  'div',
+  'li',
+  'blockquote',
+  'pre',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'figcaption',
+  'td',
+  'th',
+  'dt',
+  'dd',
+  'caption',
+  'address',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'tr',
+  'table',
+  'ul',
+  'ol',
+])
+const SKIPPED_TAGS = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'object',
+  'embed',
+  'svg',
+  'math',
+  'head',
+  'title',
+])
+const REMOTE_TAGS = new Set([
+  'img',
+  'video',
+  'audio',
+  'source',
+  'link',
+  'iframe',
+  'object',
+  'embed',
+])
+
+export function blocksFromHtml(html: string): { blocks: Block[]; dropped: Dropped[] } {
+  const blocks: Block[] = []
+  const droppedCounts = new Map<string, number>()
+  const drop = (what: string) => droppedCounts.set(what, (droppedCounts.get(what) ?? 0) + 1)
+  let text = ''
+  let heading: 2 | 3 | null = null
+  let skipping = 0
+
+  const flush = () => {
+    // source line breaks are spaces in HTML; <br> is kept as U+2028 until blocks are split
+    const normalized = text
+      .normalize('NFC')
+      .replace(/[^\S\u2028]+/g, ' ')
+      .trim()
+    if (normalized) {
+      blocks.push(
+        heading
+          ? { type: 'heading', level: heading, text: normalized }
+          : { type: 'paragraph', text: normalized },
+      )
+    }
+    text = ''
+  }
+
+  const parser = new Parser(
+    {
+      onopentag(name, attributes) {
+        if (SKIPPED_TAGS.has(name)) {
+          skipping++
+          drop(`<${name}>`)
+          return
+        }
+        if (REMOTE_TAGS.has(name)) drop(`<${name}>`)
+        for (const attribute of Object.keys(attributes)) {
+          if (attribute.startsWith('on')) drop(`${attribute}=…`)
+        }
+        if (name === 'a' && /^\s*javascript:/i.test(attributes.href ?? '')) drop('javascript: link')
+        if (skipping > 0) return
+        if (name === 'br') {
+          text += '\u2028'
+          return
+        }
+        if (BLOCK_TAGS.has(name)) {
+          flush()
+          if (/^h[1-6]$/.test(name)) heading = Number(name[1]) <= 2 ? 2 : 3
+        }
+      },
+      ontext(data) {
+        if (skipping === 0) text += data
+      },
+      onclosetag(name) {
+        if (SKIPPED_TAGS.has(name)) {
+          skipping = Math.max(0, skipping - 1)
+          return
+        }
+        if (skipping > 0) return
+        if (BLOCK_TAGS.has(name)) {
+          flush()
+          heading = null
+        }
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  )
+  parser.write(html)
+  parser.end()
+  flush()
+  // a <br> inside a block splits it into lines; each non-empty line is a paragraph of its own
+  const split = blocks.flatMap((block) =>
+    block.text.includes('\u2028')
+      ? paragraphsFromText(block.text).map((line): Block => ({ ...block, text: line }))
+      : [block],
+  )
+  const dropped = [...droppedCounts].map(([what, count]) => ({
+    what: count > 1 ? `${what} ×${count}` : what,
+    reason: 'removed: only paragraph and heading text is imported',
+  }))
+  return { blocks: split, dropped }
+}
+
+export async function blocksFromMarkdown(
+  markdown: string,
+): Promise<{ blocks: Block[]; dropped: Dropped[] }> {
+  return blocksFromHtml(await marked.parse(markdown, { async: true }))
+}
+
+export async function blocksFromDocx(
+  bytes: Uint8Array,
+): Promise<{ blocks: Block[]; dropped: Dropped[] }> {
+  const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) })
+  const { blocks, dropped } = blocksFromHtml(result.value)
+  const warnings = result.messages
+    .filter((m) => m.type === 'warning' || m.type === 'error')
+    .map((m) => ({ what: 'Word formatting', reason: m.message }))
+  return { blocks, dropped: [...dropped, ...warnings] }
+}
