@@ -5,11 +5,11 @@ import type { AuditTrail } from '@hashiya/history'
 import type { DocumentStore } from '@hashiya/storage'
 import type { Logger, SyncServer } from '@hashiya/sync-server'
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { documentRoutes } from './api/documents.js'
 import { ApiError, errorResponse } from './api/errors.js'
 import { exportRoutes } from './api/export.js'
+import { limitBody } from './api/request.js'
 import type { Config } from './config.js'
 import { webApp } from './static.js'
 import { syncRoutes, userIdOf } from './sync-route.js'
@@ -57,7 +57,7 @@ export function createApp({ config, store, sync, trail, logger }: AppParts): Hon
       userIdOf,
     }),
   )
-  app.use('/api/export', bodyLimit({ maxSize: 64 * 1024 }))
+  app.use('/api/export', limitBody(64 * 1024))
   app.route('/api/export', exportRoutes({ store, sync }).batch)
   app.all('/api/*', (c) =>
     errorResponse(c, new ApiError(404, 'not-found', `No API route ${c.req.method} ${c.req.path}.`)),

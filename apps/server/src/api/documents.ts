@@ -12,14 +12,14 @@ import type { AuditTrail } from '@hashiya/history'
 import type { DocumentStore, DocumentSummary } from '@hashiya/storage'
 import { CloseCode, type Logger, type SyncServer } from '@hashiya/sync-server'
 import { type Context, Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { annotationRoutes } from './annotations.js'
 import { ApiError } from './errors.js'
 import { exportRoutes } from './export.js'
 import { historyRoutes } from './history.js'
+import { importRoutes } from './import.js'
 import { historyPointToJson, readAt } from './read-at.js'
-import { documentIdOf, documentNotFound, readJson } from './request.js'
+import { documentIdOf, documentNotFound, limitBody, readJson } from './request.js'
 
 export const MAX_TITLE_LENGTH = 200
 
@@ -61,19 +61,9 @@ export function documentRoutes(options: DocumentRoutesOptions): Hono {
   const { store, sync } = options
   const app = new Hono()
 
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: options.maxBodyBytes,
-      onError: () => {
-        throw new ApiError(
-          413,
-          'body-too-large',
-          `The request body is larger than ${Math.floor(options.maxBodyBytes / 1024)} KiB.`,
-        )
-      },
-    }),
-  )
+  app.use('*', limitBody(options.maxBodyBytes))
+
+  app.route('/import', importRoutes({ store, userIdOf: options.userIdOf, toJson }))
 
   app.get('/', async (c) => {
     const documents = await store.listDocuments()

@@ -3,7 +3,8 @@
  * and validated with a schema, every failure an `ApiError` a person can read.
  */
 import { isValidDocumentId } from '@hashiya/document'
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import type { z } from 'zod'
 import { ApiError } from './errors.js'
 
@@ -40,4 +41,29 @@ export function documentIdOf(c: Context): string {
 
 export function documentNotFound(id: string): ApiError {
   return new ApiError(404, 'document-not-found', `There is no document with id ${id}.`)
+}
+
+/** Above this, an oversized upload is cut off rather than read to the end. */
+const DRAIN_LIMIT = 32 * 1024 * 1024
+
+/**
+ * Refuses bodies over `maxBytes` with a JSON 413. The rest of a moderately
+ * oversized body is read and discarded first, so the client gets the 413
+ * instead of a connection reset in the middle of its upload.
+ */
+export function limitBody(maxBytes: number): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: async (c) => {
+      const declared = Number(c.req.header('content-length') ?? Number.NaN)
+      if (Number.isFinite(declared) && declared <= DRAIN_LIMIT) {
+        await c.req.raw.body?.pipeTo(new WritableStream()).catch(() => {})
+      }
+      throw new ApiError(
+        413,
+        'body-too-large',
+        `The request body is larger than ${Math.floor(maxBytes / 1024)} KiB.`,
+      )
+    },
+  })
 }
