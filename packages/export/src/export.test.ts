@@ -109,7 +109,7 @@ describe('exports', () => {
     expect(results.filter((r) => r.type === 'relation')).toHaveLength(2)
   })
 
-  it('brat: T lines in code points of the .txt, discontinuous over paragraphs, R lines and notes', () => {
+  it('brat: T lines in code points of the .txt, discontinuous over paragraphs, R lines and notes', async () => {
     const { source: s } = source()
     const ann = toBratAnn(s)
     const lines = ann.trim().split('\n')
@@ -130,7 +130,7 @@ describe('exports', () => {
       lines.filter((l) => l.startsWith('R')).map((l) => l.split('\t')[1]?.split(' ')[0]),
     ).toEqual(['States', 'Denies'])
     expect(lines.some((l) => l.startsWith('#') && l.includes('speaker: Bill Nelson'))).toBe(true)
-    const zip = unzipSync(exportDocument(s, 'brat').body as Uint8Array)
+    const zip = unzipSync((await exportDocument(s, 'brat')).body as Uint8Array)
     expect(Object.keys(zip).sort()).toEqual(
       ['annotation.conf', 'خبر-ماسك-و-بوتين.ann', 'خبر-ماسك-و-بوتين.txt'].sort(),
     )
@@ -162,13 +162,31 @@ describe('exports', () => {
     expect(html).toContain('ينفي <a href="#a')
   })
 
-  it('names every format a file and a content type', () => {
+  it('names every format a file and a content type', async () => {
     const { source: s } = source()
     for (const format of EXPORT_FORMATS) {
-      const file = exportDocument(s, format)
+      const file = await exportDocument(s, format)
       expect(file.filename).toMatch(/\.\w+$/)
       expect(file.contentType).toMatch(/\//)
       expect(file.body.length).toBeGreaterThan(0)
     }
+  })
+})
+
+describe('docx', () => {
+  it('writes right-to-left paragraphs, complex-script Arabic runs, shading and comments', async () => {
+    const { source: s } = source()
+    const file = await exportDocument(s, 'docx')
+    const parts = unzipSync(file.body as Uint8Array)
+    const document = strFromU8(parts['word/document.xml'] as Uint8Array)
+    const comments = strFromU8(parts['word/comments.xml'] as Uint8Array)
+    expect(document).toContain('<w:bidi/>')
+    expect(document).toContain('<w:rtl/>')
+    expect(document).toMatch(/w:cs="Noto Naskh Arabic"/)
+    expect(document).toMatch(/<w:shd [^>]*w:fill="[0-9A-F]{6}"/)
+    expect(document.match(/<w:commentRangeStart /g)).toHaveLength(4)
+    expect(comments).toContain('Bill Nelson')
+    expect(comments).toContain('&lt;script&gt;')
+    expect(comments).not.toContain('<script>')
   })
 })

@@ -3,6 +3,7 @@
  */
 import { toBratZip } from './brat.js'
 import { toCsv } from './csv.js'
+import { toDocx } from './docx.js'
 import { toHtml } from './html.js'
 import { toNativeJson } from './json.js'
 import { LABEL_STUDIO_CONFIG, toLabelStudioTasks } from './label-studio.js'
@@ -13,6 +14,7 @@ export const EXPORT_FORMATS = [
   'json',
   'w3c',
   'html',
+  'docx',
   'csv',
   'brat',
   'labelstudio',
@@ -40,7 +42,10 @@ export function fileBaseName(source: ExportSource): string {
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`
 
-export function exportDocument(source: ExportSource, format: ExportFormat): ExportedFile {
+export async function exportDocument(
+  source: ExportSource,
+  format: ExportFormat,
+): Promise<ExportedFile> {
   const base = fileBaseName(source)
   switch (format) {
     case 'json':
@@ -61,6 +66,12 @@ export function exportDocument(source: ExportSource, format: ExportFormat): Expo
         filename: `${base}.html`,
         contentType: 'text/html; charset=utf-8',
         body: toHtml(source),
+      }
+    case 'docx':
+      return {
+        filename: `${base}.docx`,
+        contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        body: await toDocx(source),
       }
     case 'csv':
       return {

@@ -6,7 +6,8 @@
  * Every piece of text from the document or its annotations is escaped.
  */
 import type { Annotation, AnnotationKind } from '@hashiya/annotations'
-import { codePointsOf, type ExportSource } from './source.js'
+import { segmentParagraphs } from './segments.js'
+import type { ExportSource } from './source.js'
 
 export const KIND_LABELS: Record<AnnotationKind, { ar: string; colour: string; line: string }> = {
   quote: { ar: 'اقتباس', colour: '#1d4ed8', line: 'dashed' },
@@ -44,36 +45,7 @@ ol.annotations li{margin-bottom:.8rem}
 @media print{body{margin:0;max-width:none}a{color:inherit;text-decoration:none}.legend{break-after:avoid}ol.annotations{break-before:page}}`
 }
 
-interface Segment {
-  start: number
-  end: number
-  covering: number[]
-}
-
-function paragraphSegments(start: number, end: number, annotations: Annotation[]): Segment[] {
-  const cuts = new Set([start, end])
-  for (const a of annotations) {
-    for (const r of a.ranges) {
-      if (r.end <= start || r.start >= end) continue
-      cuts.add(Math.max(start, r.start))
-      cuts.add(Math.min(end, r.end))
-    }
-  }
-  const sorted = [...cuts].sort((x, y) => x - y)
-  const segments: Segment[] = []
-  for (let i = 0; i + 1 < sorted.length; i++) {
-    const from = sorted[i] as number
-    const to = sorted[i + 1] as number
-    const covering = annotations
-      .map((a, index) => (a.ranges.some((r) => r.start <= from && r.end >= to) ? index : -1))
-      .filter((index) => index >= 0)
-    segments.push({ start: from, end: to, covering })
-  }
-  return segments
-}
-
 export function toHtml(source: ExportSource): string {
-  const codePoints = codePointsOf(source.text)
   const annotations = source.annotations
   const titles = annotations.map((a, index) =>
     [`${index + 1}`, KIND_LABELS[a.kind].ar, a.speaker && `المتحدث: ${a.speaker}`, a.note]
@@ -81,14 +53,10 @@ export function toHtml(source: ExportSource): string {
       .join(' · '),
   )
   const firstSeen = new Set<number>()
-  let offset = 0
-  const paragraphs = source.paragraphs.map((paragraph) => {
-    const start = offset
-    const end = start + codePointsOf(paragraph).length
-    offset = end + 2
-    const html = paragraphSegments(start, end, annotations)
+  const paragraphs = segmentParagraphs(source).map((segments) => {
+    const html = segments
       .map((segment) => {
-        let inner = escapeHtml(codePoints.slice(segment.start, segment.end).join(''))
+        let inner = escapeHtml(segment.text)
         for (const index of [...segment.covering].reverse()) {
           const a = annotations[index] as Annotation
           const anchor = firstSeen.has(index) ? '' : ` id="a${index + 1}"`

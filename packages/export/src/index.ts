@@ -5,6 +5,7 @@
  */
 export { BRAT_CONFIG, toBratAnn, toBratZip } from './brat.js'
 export { toCsv } from './csv.js'
+export { toDocx } from './docx.js'
 export {
   EXPORT_FORMATS,
   type ExportedFile,
@@ -15,5 +16,6 @@ export {
 export { escapeHtml, KIND_LABELS, toHtml } from './html.js'
 export { NATIVE_FORMAT, NATIVE_VERSION, toNativeJson } from './json.js'
 export { LABEL_STUDIO_CONFIG, toLabelStudioTasks } from './label-studio.js'
+export { type Segment, segmentParagraphs } from './segments.js'
 export { codePointsOf, type ExportSource, exportSourceOf, utf16Offsets } from './source.js'
 export { hashiyaUrn, toWebAnnotations } from './w3c.js'

@@ -56,7 +56,7 @@ export function exportRoutes(options: ExportRoutesOptions) {
       exportSourceOf(doc, { documentId, title: summary.title }),
     )
     if (at) source.version = { seq: at.seq, time: new Date(at.at) }
-    return exportDocument(source, chosen)
+    return await exportDocument(source, chosen)
   }
 
   /** Mounted at /api/documents/:id */
