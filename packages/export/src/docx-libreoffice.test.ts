@@ -15,9 +15,12 @@ const soffice = spawnSync('which', ['soffice'], { encoding: 'utf8' }).stdout.tri
 const pdftotext = spawnSync('which', ['pdftotext'], { encoding: 'utf8' }).stdout.trim()
 const available = soffice !== '' && pdftotext !== ''
 if (!available && process.env.CI === 'true') {
-  throw new Error('LibreOffice and pdftotext are required in CI: install libreoffice-writer poppler-utils')
+  throw new Error(
+    'LibreOffice and pdftotext are required in CI: install libreoffice-writer poppler-utils',
+  )
 }
-if (!available) console.warn('skipping the LibreOffice DOCX check: soffice or pdftotext is not installed')
+if (!available)
+  console.warn('skipping the LibreOffice DOCX check: soffice or pdftotext is not installed')
 
 const dir = mkdtempSync(join(tmpdir(), 'hashiya-docx-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -61,7 +64,9 @@ describe.skipIf(!available)('DOCX in LibreOffice', () => {
     )
     const pdf = readFileSync(join(dir, 'article.pdf'))
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-')
-    const text = execFileSync('pdftotext', [join(dir, 'article.pdf'), '-'], { encoding: 'utf8' }).normalize('NFKC')
+    const text = execFileSync('pdftotext', [join(dir, 'article.pdf'), '-'], {
+      encoding: 'utf8',
+    }).normalize('NFKC')
     expect(text).toContain('روسيا')
     expect(text).toContain('تقرير')
   }, 180_000)
