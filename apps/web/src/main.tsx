@@ -10,6 +10,7 @@ import './styles/components.css'
 import './styles/editor.css'
 import './styles/annotations.css'
 import './styles/history.css'
+import './styles/transfer.css'
 
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'

@@ -35,6 +35,7 @@ import { TimeTravelView } from '../history/TimeTravelView.js'
 import { useHistoryData } from '../history/useHistoryData.js'
 import { useUserDirectory } from '../history/users.js'
 import type { AuditEvent, Version } from '../lib/historyApi.js'
+import { ExportMenu } from './ExportMenu.js'
 import { Toolbar } from './Toolbar.js'
 
 interface ArticleEditorProps {
@@ -339,7 +340,14 @@ export function ArticleEditor({ session, user, presence, title }: ArticleEditorP
   return (
     <div className="workspace">
       <div className="editor-column">
-        {title}
+        <div className="article-head">
+          {title}
+          <ExportMenu
+            docId={session.docId}
+            at={view.mode === 'at' ? view.at : null}
+            pointName={view.mode === 'at' ? view.name : null}
+          />
+        </div>
         {view.mode === 'at' && (
           <TimeTravelView
             docId={session.docId}

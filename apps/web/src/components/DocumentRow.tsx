@@ -10,9 +10,13 @@ interface DocumentRowProps {
   document: DocumentSummary
   onRenamed(document: DocumentSummary): void
   onDeleteRequest(document: DocumentSummary): void
+  /** Chosen for a batch export. */
+  selected: boolean
+  onSelectedChange(document: DocumentSummary, selected: boolean): void
 }
 
-export function DocumentRow({ document, onRenamed, onDeleteRequest }: DocumentRowProps) {
+export function DocumentRow(props: DocumentRowProps) {
+  const { document, onRenamed, onDeleteRequest, selected, onSelectedChange } = props
   const { t, i18n } = useTranslation()
   const [renaming, setRenaming] = useState(false)
   const [draft, setDraft] = useState(document.title)
@@ -50,7 +54,19 @@ export function DocumentRow({ document, onRenamed, onDeleteRequest }: DocumentRo
   }
 
   return (
-    <li className="document-row" data-testid="document-row" data-document-id={document.id}>
+    <li
+      className={`document-row${selected ? ' document-row--selected' : ''}`}
+      data-testid="document-row"
+      data-document-id={document.id}
+    >
+      <input
+        type="checkbox"
+        className="document-row__select"
+        checked={selected}
+        onChange={(event) => onSelectedChange(document, event.target.checked)}
+        aria-label={t('batch.selectLabel', { title })}
+        data-testid="document-select"
+      />
       {renaming ? (
         <form className="document-row__rename" onSubmit={onSubmit}>
           <label className="visually-hidden" htmlFor={`${id}-title`}>

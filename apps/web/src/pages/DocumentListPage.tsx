@@ -2,9 +2,11 @@ import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { forgetLocalCopy } from '../collab/localCopy.js'
 import { AppHeader } from '../components/AppHeader.js'
+import { BatchExport } from '../components/BatchExport.js'
 import { ConfirmDialog } from '../components/ConfirmDialog.js'
 import { DocumentRow } from '../components/DocumentRow.js'
 import { useIdentity } from '../components/IdentityContext.js'
+import { ImportDialog } from '../components/ImportDialog.js'
 import { NewDocumentForm } from '../components/NewDocumentForm.js'
 import { useDocumentTitle } from '../components/useDocumentTitle.js'
 import { type DocumentSummary, deleteDocument, listDocuments } from '../lib/api.js'
@@ -28,10 +30,13 @@ export function DocumentListPage() {
   const [deleting, setDeleting] = useState(false)
   const [deleteError, setDeleteError] = useState('')
   const [announcement, setAnnouncement] = useState('')
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set())
+  const [importing, setImporting] = useState(false)
 
   const load = useCallback(
-    (signal?: AbortSignal) => {
-      setState({ kind: 'loading' })
+    (signal?: AbortSignal, quiet = false) => {
+      // a quiet reload keeps the list (and its selection) on screen while it asks
+      setState((current) => (quiet && current.kind === 'ready' ? current : { kind: 'loading' }))
       listDocuments(signal).then(
         (documents) => setState({ kind: 'ready', documents: [...documents].sort(newestFirst) }),
         (error: unknown) => {
@@ -48,6 +53,26 @@ export function DocumentListPage() {
     load(controller.signal)
     return () => controller.abort()
   }, [load])
+
+  // documents that are gone (deleted here or elsewhere) are no longer selected
+  const documents = state.kind === 'ready' ? state.documents : null
+  useEffect(() => {
+    if (!documents) return
+    const ids = new Set(documents.map((d) => d.id))
+    setSelected((current) => {
+      const kept = [...current].filter((id) => ids.has(id))
+      return kept.length === current.size ? current : new Set(kept)
+    })
+  }, [documents])
+
+  function select(document: DocumentSummary, on: boolean) {
+    setSelected((current) => {
+      const next = new Set(current)
+      if (on) next.add(document.id)
+      else next.delete(document.id)
+      return next
+    })
+  }
 
   function replace(document: DocumentSummary) {
     setState((current) =>
@@ -100,7 +125,25 @@ export function DocumentListPage() {
                   {t('list.count', { count: state.documents.length })}
                 </span>
               )}
+              <button
+                type="button"
+                className="button documents__import"
+                aria-haspopup="dialog"
+                onClick={() => setImporting(true)}
+                data-testid="import-open"
+              >
+                {t('import.open')}
+              </button>
             </div>
+            {state.kind === 'ready' && state.documents.length > 0 && (
+              <BatchExport
+                documents={state.documents}
+                selected={selected}
+                onSelectAll={(on) =>
+                  setSelected(on ? new Set(state.documents.map((d) => d.id)) : new Set())
+                }
+              />
+            )}
             {state.kind === 'loading' && (
               <p className="message message--info" role="status">
                 {t('list.loading')}
@@ -124,6 +167,8 @@ export function DocumentListPage() {
                     key={document.id}
                     document={document}
                     onRenamed={replace}
+                    selected={selected.has(document.id)}
+                    onSelectedChange={select}
                     onDeleteRequest={(target) => {
                       setDeleteError('')
                       setToDelete(target)
@@ -139,6 +184,14 @@ export function DocumentListPage() {
           <NewDocumentForm />
         </div>
       </main>
+      <ImportDialog
+        open={importing}
+        onClose={() => setImporting(false)}
+        onImported={(result) => {
+          setAnnouncement(t('import.done', { title: result.document.title || t('list.untitled') }))
+          load(undefined, true)
+        }}
+      />
       <ConfirmDialog
         open={toDelete !== null}
         title={t('list.confirmDeleteTitle')}
