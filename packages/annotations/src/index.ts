@@ -19,6 +19,8 @@ export {
 export {
   ANNOTATION_KINDS,
   type AnnotationKind,
+  AUDIT_ACTIONS,
+  type AuditAction,
   isAnnotationKind,
   kindHasSpeaker,
   MAX_NOTE_LENGTH,

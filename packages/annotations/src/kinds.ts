@@ -34,3 +34,20 @@ export function kindHasSpeaker(kind: AnnotationKind): boolean {
 
 export const MAX_NOTE_LENGTH = 5_000
 export const MAX_SPEAKER_LENGTH = 200
+
+/**
+ * What the audit trail says happened to an annotation. Defined with the model
+ * so the browser (which shows them) and the server (which derives them) share one list.
+ */
+export const AUDIT_ACTIONS = [
+  'created',
+  'kind-changed',
+  'note-changed',
+  'speaker-changed',
+  'relation-added',
+  'relation-removed',
+  'text-changed',
+  'deleted',
+  'restored',
+] as const
+export type AuditAction = (typeof AUDIT_ACTIONS)[number]

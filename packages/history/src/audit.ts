@@ -4,20 +4,16 @@
  * The server runs this over its own update log, so every event carries the user
  * the log attributes the update to and the server's clock, never a client's word.
  */
-import type { Annotation, AnnotationKind, AnnotationReading, Relation } from '@hashiya/annotations'
+import {
+  type Annotation,
+  type AnnotationKind,
+  type AnnotationReading,
+  AUDIT_ACTIONS,
+  type AuditAction,
+  type Relation,
+} from '@hashiya/annotations'
 
-export const AUDIT_ACTIONS = [
-  'created',
-  'kind-changed',
-  'note-changed',
-  'speaker-changed',
-  'relation-added',
-  'relation-removed',
-  'text-changed',
-  'deleted',
-  'restored',
-] as const
-export type AuditAction = (typeof AUDIT_ACTIONS)[number]
+export { AUDIT_ACTIONS, type AuditAction }
 
 /** What the trail remembers of one annotation between two updates. */
 export interface TrackedAnnotation {

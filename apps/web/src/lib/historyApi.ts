@@ -2,22 +2,15 @@
  * The history part of the server's REST API: the audit trail, activity counts,
  * versions, the document and its annotations as they were, diffs and restore.
  */
-import type { Annotation, AnnotationKind } from '@hashiya/annotations'
+import {
+  type Annotation,
+  type AnnotationKind,
+  AUDIT_ACTIONS,
+  type AuditAction,
+} from '@hashiya/annotations'
 import { ApiError, errorFromBody } from './api.js'
 
-export const AUDIT_ACTIONS = [
-  'created',
-  'kind-changed',
-  'note-changed',
-  'speaker-changed',
-  'relation-added',
-  'relation-removed',
-  'text-changed',
-  'deleted',
-  'restored',
-] as const
-
-export type AuditAction = (typeof AUDIT_ACTIONS)[number]
+export { AUDIT_ACTIONS, type AuditAction }
 
 export interface AuditEvent {
   id: number
