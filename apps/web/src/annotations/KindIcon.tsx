@@ -1,4 +1,5 @@
 import type { AnnotationKind } from '@hashiya/annotations'
+import { LineIcon } from '../components/LineIcon.js'
 
 /** Simple line icons, one per kind, in the kind's colour (set by CSS through `currentColor`). */
 const PATHS: Record<AnnotationKind, string> = {
@@ -13,23 +14,5 @@ const PATHS: Record<AnnotationKind, string> = {
 }
 
 export function KindIcon({ kind, size = 18 }: { kind: AnnotationKind; size?: number }) {
-  return (
-    <svg
-      className={`kind-icon kind-icon--${kind}`}
-      viewBox="0 0 24 24"
-      width={size}
-      height={size}
-      aria-hidden="true"
-      focusable="false"
-    >
-      <path
-        d={PATHS[kind]}
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="2"
-        strokeLinecap="round"
-        strokeLinejoin="round"
-      />
-    </svg>
-  )
+  return <LineIcon path={PATHS[kind]} className={`kind-icon kind-icon--${kind}`} size={size} />
 }

@@ -36,6 +36,7 @@ import { useHistoryData } from '../history/useHistoryData.js'
 import { useUserDirectory } from '../history/users.js'
 import type { AuditEvent, Version } from '../lib/historyApi.js'
 import { ExportMenu } from './ExportMenu.js'
+import { TabList } from './TabList.js'
 import { Toolbar } from './Toolbar.js'
 
 interface ArticleEditorProps {
@@ -53,7 +54,8 @@ type ArticleView =
   | { mode: 'at'; at: string; name: string | null }
   | { mode: 'compare'; from: string; to: string | null }
 
-type SideTab = 'annotations' | 'history'
+const SIDE_TABS = ['annotations', 'history'] as const
+type SideTab = (typeof SIDE_TABS)[number]
 
 const prefersReducedMotion = () =>
   typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches
@@ -329,14 +331,6 @@ export function ArticleEditor({ session, user, presence, title }: ArticleEditorP
     setView({ mode: 'at', at: version.id, name: version.auto ? null : version.name })
   const compareVersion = (version: Version) =>
     setView({ mode: 'compare', from: version.id, to: null })
-  const onTabKey = (event: React.KeyboardEvent) => {
-    if (!['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(event.key)) return
-    event.preventDefault()
-    const next: SideTab = sideTab === 'annotations' ? 'history' : 'annotations'
-    setSideTab(next)
-    document.getElementById(`side-tab-${next}`)?.focus()
-  }
-
   return (
     <div className="workspace">
       <div className="editor-column">
@@ -385,36 +379,19 @@ export function ArticleEditor({ session, user, presence, title }: ArticleEditorP
         </div>
       </div>
       <div className="side-panel">
-        <div className="side-tabs" role="tablist" aria-label={t('history.sidePanel')}>
-          <button
-            type="button"
-            role="tab"
-            id="side-tab-annotations"
-            className="side-tabs__tab"
-            data-testid="annotations-tab"
-            aria-selected={sideTab === 'annotations'}
-            aria-controls="side-panel-annotations"
-            tabIndex={sideTab === 'annotations' ? 0 : -1}
-            onClick={() => setSideTab('annotations')}
-            onKeyDown={onTabKey}
-          >
-            {t('annotations.panelTitle')}
-          </button>
-          <button
-            type="button"
-            role="tab"
-            id="side-tab-history"
-            className="side-tabs__tab"
-            data-testid="history-tab"
-            aria-selected={sideTab === 'history'}
-            aria-controls="side-panel-history"
-            tabIndex={sideTab === 'history' ? 0 : -1}
-            onClick={() => setSideTab('history')}
-            onKeyDown={onTabKey}
-          >
-            {t('history.tab')}
-          </button>
-        </div>
+        <TabList
+          tabs={SIDE_TABS}
+          selected={sideTab}
+          onSelect={setSideTab}
+          label={t('history.sidePanel')}
+          className="side-tabs"
+          tabClassName="side-tabs__tab"
+          tabId={(tab) => `side-tab-${tab}`}
+          panelId={(tab) => `side-panel-${tab}`}
+          testId={(tab) => `${tab}-tab`}
+        >
+          {(tab) => (tab === 'annotations' ? t('annotations.panelTitle') : t('history.tab'))}
+        </TabList>
         <div
           role="tabpanel"
           id="side-panel-annotations"

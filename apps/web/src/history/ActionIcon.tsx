@@ -1,3 +1,4 @@
+import { LineIcon } from '../components/LineIcon.js'
 import type { AuditAction } from '../lib/historyApi.js'
 
 const PATHS: Record<AuditAction, string> = {
@@ -16,22 +17,10 @@ const PATHS: Record<AuditAction, string> = {
 
 export function ActionIcon({ action, size = 16 }: { action: AuditAction; size?: number }) {
   return (
-    <svg
+    <LineIcon
+      path={PATHS[action] ?? PATHS['text-changed']}
       className={`action-icon action-icon--${action}`}
-      viewBox="0 0 24 24"
-      width={size}
-      height={size}
-      aria-hidden="true"
-      focusable="false"
-    >
-      <path
-        d={PATHS[action] ?? PATHS['text-changed']}
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="2"
-        strokeLinecap="round"
-        strokeLinejoin="round"
-      />
-    </svg>
+      size={size}
+    />
   )
 }

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { TabList } from '../components/TabList.js'
 import type { AuditEvent, Version } from '../lib/historyApi.js'
 import { ActivityChart } from './ActivityChart.js'
 import { Timeline } from './Timeline.js'
@@ -31,43 +32,24 @@ export function HistoryPanel(props: HistoryPanelProps) {
   const tabsId = useId()
   const [section, setSection] = useState<Section>('events')
 
-  const onKey = (event: React.KeyboardEvent) => {
-    const index = SECTIONS.indexOf(section)
-    const forward = document.dir === 'rtl' ? 'ArrowLeft' : 'ArrowRight'
-    const back = document.dir === 'rtl' ? 'ArrowRight' : 'ArrowLeft'
-    let next: Section | undefined
-    if (event.key === forward) next = SECTIONS[(index + 1) % SECTIONS.length]
-    else if (event.key === back) next = SECTIONS[(index + SECTIONS.length - 1) % SECTIONS.length]
-    if (!next) return
-    event.preventDefault()
-    setSection(next)
-    document.getElementById(`${tabsId}-${next}`)?.focus()
-  }
-
   return (
     <aside className="history-panel" data-testid="history-panel" aria-labelledby={headingId}>
       <h2 className="visually-hidden" id={headingId}>
         {t('history.panelTitle')}
       </h2>
-      <div className="history-sections" role="tablist" aria-label={t('history.panelTitle')}>
-        {SECTIONS.map((name) => (
-          <button
-            key={name}
-            id={`${tabsId}-${name}`}
-            type="button"
-            role="tab"
-            className="history-sections__tab"
-            data-testid={`history-section-${name}`}
-            aria-selected={section === name}
-            aria-controls={`${tabsId}-${name}-panel`}
-            tabIndex={section === name ? 0 : -1}
-            onClick={() => setSection(name)}
-            onKeyDown={onKey}
-          >
-            {t(`history.sections.${name}`)}
-          </button>
-        ))}
-      </div>
+      <TabList
+        tabs={SECTIONS}
+        selected={section}
+        onSelect={setSection}
+        label={t('history.panelTitle')}
+        className="history-sections"
+        tabClassName="history-sections__tab"
+        tabId={(name) => `${tabsId}-${name}`}
+        panelId={(name) => `${tabsId}-${name}-panel`}
+        testId={(name) => `history-section-${name}`}
+      >
+        {(name) => t(`history.sections.${name}`)}
+      </TabList>
       <div
         role="tabpanel"
         id={`${tabsId}-${section}-panel`}
