@@ -1,0 +1,178 @@
+/**
+ * The `hashiya` command as a user runs it (`pnpm hashiya …` is this same node
+ * invocation): against a running server, and directly on that server's data
+ * directory while it runs.
+ */
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type ServerProcess, startServerProcess } from '@hashiya/testing'
+import { unzipSync } from 'fflate'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const ENTRY = fileURLToPath(new URL('../src/main.ts', import.meta.url))
+const TSX = import.meta.resolve('tsx')
+
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+function hashiya(args: string[], cwd: string): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--conditions=source', '--import', TSX, ENTRY, ...args],
+      { cwd, env: { ...process.env, HASHIYA_SERVER: '', DATA_DIR: '' }, maxBuffer: 64 << 20 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+        resolve({ code, stdout, stderr })
+      },
+    )
+  })
+}
+
+const PHRASE = 'بوتين طلب من ماسك'
+
+let server: ServerProcess
+let work: string
+let demoId = ''
+
+async function api<T>(path: string): Promise<T> {
+  const response = await fetch(new URL(path, server.url))
+  expect(response.status).toBe(200)
+  return (await response.json()) as T
+}
+
+beforeAll(async () => {
+  server = await startServerProcess()
+  work = mkdtempSync(join(tmpdir(), 'hashiya-cli-'))
+  const { documents } = await api<{ documents: { id: string }[] }>('/api/documents')
+  demoId = documents[0]?.id ?? ''
+  const { document } = await api<{ document: { text: string } }>(
+    `/api/documents/${demoId}/export?format=json`,
+  )
+  const start = [...document.text.slice(0, document.text.indexOf(PHRASE))].length
+  const created = await fetch(new URL(`/api/documents/${demoId}/annotations`, server.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hashiya-user': 'layla' },
+    body: JSON.stringify({
+      kind: 'claim',
+      start,
+      end: start + [...PHRASE].length,
+      note: '<b>n</b>',
+    }),
+  })
+  expect(created.status).toBe(201)
+})
+
+afterAll(async () => {
+  await server?.stop()
+  server?.cleanup()
+  if (work) rmSync(work, { recursive: true, force: true })
+})
+
+describe.each([
+  ['a running server', () => ['--server', server.url]],
+  ['the data directory, with the server running', () => ['--data-dir', server.dataDir]],
+])('hashiya against %s', (_name, where) => {
+  it('lists the documents with their ids', async () => {
+    const run = await hashiya(['list', ...where()], work)
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(demoId)
+    expect(run.stdout).toContain('ماسك')
+  })
+
+  it('exports HTML to the named file', async () => {
+    const file = join(work, `demo-${where()[0]}.html`)
+    const run = await hashiya(['export', demoId, '--format', 'html', '-o', file, ...where()], work)
+    expect(run.code, run.stderr).toBe(0)
+    const html = readFileSync(file, 'utf8')
+    expect(html).toMatch(/<html[^>]*dir="rtl"/)
+    expect(html).toContain('بوتين طلب من ماسك')
+    expect(html).toContain('&lt;b&gt;n&lt;/b&gt;')
+  })
+
+  it('exports several documents into a directory under their own names', async () => {
+    const out = mkdtempSync(join(work, 'out-'))
+    const run = await hashiya(['export', demoId, demoId, '-f', 'brat', '-o', out, ...where()], work)
+    expect(run.code, run.stderr).toBe(0)
+    const zipName = run.stderr.match(/→ (.+\.zip) /)?.[1] ?? ''
+    const entries = unzipSync(readFileSync(zipName))
+    const ann = new TextDecoder().decode(
+      Object.entries(entries).find(([name]) => name.endsWith('.ann'))?.[1],
+    )
+    expect(ann).toMatch(new RegExp(`^T1\\tClaim \\d+ \\d+\\t${PHRASE}$`, 'm'))
+  })
+
+  it('exports a past version with --at to standard output', async () => {
+    const run = await hashiya(
+      ['export', demoId, '-f', 'json', '--at', 's1', '-o', '-', ...where()],
+      work,
+    )
+    expect(run.code, run.stderr).toBe(0)
+    const exported = JSON.parse(run.stdout) as {
+      annotations: unknown[]
+      document: { version: { seq: number } }
+    }
+    // s1 is the seeded article, before the claim was tagged.
+    expect(exported.annotations).toEqual([])
+    expect(exported.document.version.seq).toBe(1)
+  })
+
+  it('imports a file and the running server serves the new document', async () => {
+    const file = join(work, 'تقرير-قصير.md')
+    writeFileSync(file, '# عنوان التقرير\n\nقال المتحدث إن **الخبر** غير صحيح.\n')
+    const run = await hashiya(['import', file, ...where()], work)
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stderr).toMatch(/Imported markdown: 2 paragraphs/)
+    const [id, title] = run.stdout.trim().split('\t')
+    expect(title).toBe('تقرير قصير')
+    const { document } = await api<{ document: { paragraphs: unknown[] } }>(`/api/documents/${id}`)
+    expect(JSON.stringify(document.paragraphs)).toContain('عنوان التقرير')
+    expect(JSON.stringify(document.paragraphs)).toContain('قال المتحدث إن الخبر غير صحيح.')
+  })
+
+  it('fails clearly on an unknown document, a bad format and a bad file', async () => {
+    const missing = await hashiya(['export', 'no-such-doc', '-o', '-', ...where()], work)
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toMatch(/no-such-doc|no document/i)
+    expect(missing.stderr).not.toMatch(/\bat .+\.ts:\d+/)
+
+    const format = await hashiya(['export', demoId, '-f', 'pdf', ...where()], work)
+    expect(format.code).toBe(2)
+    expect(format.stderr).toContain('--format must be one of json, w3c, html')
+
+    const broken = join(work, 'broken.docx')
+    writeFileSync(broken, 'not a zip')
+    const before = (await hashiya(['list', ...where()], work)).stdout
+    const bad = await hashiya(['import', broken, ...where()], work)
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/Could not import broken\.docx/)
+    expect((await hashiya(['list', ...where()], work)).stdout).toBe(before)
+  })
+})
+
+describe('hashiya without a target', () => {
+  it('says where it looked when there is no data directory', async () => {
+    const run = await hashiya(['list'], work)
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain(join(work, 'data'))
+  })
+
+  it('says when the server cannot be reached', async () => {
+    const run = await hashiya(['list', '--server', 'http://127.0.0.1:9'], work)
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(/Could not reach the server at http:\/\/127\.0\.0\.1:9/)
+  })
+
+  it('prints usage for an unknown command', async () => {
+    const run = await hashiya(['publish'], work)
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('Usage:')
+  })
+})
