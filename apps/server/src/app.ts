@@ -1,6 +1,7 @@
 /**
  * Assembles the HTTP surface: API, health, WebSocket sync and the web app.
  */
+import type { Accounts } from '@hashiya/accounts'
 import type { AuditTrail } from '@hashiya/history'
 import type { DocumentStore } from '@hashiya/storage'
 import type { Logger, SyncServer } from '@hashiya/sync-server'
@@ -10,9 +11,18 @@ import { documentRoutes } from './api/documents.js'
 import { ApiError, errorResponse } from './api/errors.js'
 import { exportRoutes } from './api/export.js'
 import { limitBody } from './api/request.js'
+import { type SetupGate, sessionRoutes } from './api/session.js'
+import { userRoutes } from './api/users.js'
+import { userIdOf } from './auth/context.js'
+import { authenticate } from './auth/credentials.js'
+import { rejectCrossSite } from './auth/cross-site.js'
+import { requireAbility, requireUser } from './auth/guards.js'
+import type { RequestLimits } from './auth/limits.js'
+import type { OpenConnections } from './auth/open-connections.js'
 import type { Config } from './config.js'
+import { securityHeaders } from './security-headers.js'
 import { webApp } from './static.js'
-import { syncRoutes, userIdOf } from './sync-route.js'
+import { syncRoutes } from './sync-route.js'
 
 export interface AppParts {
   config: Config
@@ -20,9 +30,14 @@ export interface AppParts {
   store: DocumentStore
   sync: SyncServer
   logger: Logger
+  accounts: Accounts
+  limits: RequestLimits
+  openConnections: OpenConnections
+  setup: SetupGate
 }
 
-export function createApp({ config, store, sync, trail, logger }: AppParts): Hono {
+export function createApp(parts: AppParts): Hono {
+  const { config, store, sync, trail, logger, accounts } = parts
   const app = new Hono()
 
   app.onError((error, c) => {
@@ -45,25 +60,54 @@ export function createApp({ config, store, sync, trail, logger }: AppParts): Hon
     }),
   )
 
+  app.use('*', securityHeaders())
+  app.use('/api/*', authenticate(accounts))
+  app.use('/api/*', rejectCrossSite())
+  app.use('/api/*', limitBody(config.maxBodyBytes))
+
+  const session = sessionRoutes({
+    accounts,
+    limits: parts.limits,
+    setup: parts.setup,
+    cookies: { secure: config.cookieSecure, trustProxy: config.trustProxy },
+    tokenTtlMs: config.tokenTtlMs,
+  })
+  // Reachable signed out: the setup screen and signing in.
+  app.route('/api/setup', session.setupRoutes)
+  app.route('/api/session', session.session)
+  app.use('/api/*', requireUser())
+
+  app.route('/api/tokens', session.tokens)
+  app.route('/api/users', userRoutes(accounts))
   app.route(
     '/api/documents',
     documentRoutes({
       store,
+      accounts,
       sync,
       trail,
       logger,
-      maxBodyBytes: config.maxBodyBytes,
       checkpointAfterMs: config.checkpointAfterMs,
       userIdOf,
     }),
   )
-  app.use('/api/export', limitBody(64 * 1024))
+  app.use('/api/export', requireAbility('export'), limitBody(64 * 1024))
   app.route('/api/export', exportRoutes({ store, sync }).batch)
   app.all('/api/*', (c) =>
     errorResponse(c, new ApiError(404, 'not-found', `No API route ${c.req.method} ${c.req.path}.`)),
   )
 
-  app.route('/sync', syncRoutes({ store, sync, logger }))
+  app.route(
+    '/sync',
+    syncRoutes({
+      store,
+      sync,
+      logger,
+      accounts,
+      limits: parts.limits,
+      openConnections: parts.openConnections,
+    }),
+  )
 
   app.route('/', webApp(config.webDistDir))
   return app

@@ -36,6 +36,26 @@ const schema = z.object({
   SQLITE_SYNCHRONOUS: z
     .enum(['NORMAL', 'FULL'], { error: 'SQLITE_SYNCHRONOUS must be NORMAL or FULL' })
     .default('NORMAL'),
+  /** The first administrator, created at start when none exists (else the setup screen). */
+  ADMIN_USERNAME: z.string().optional(),
+  ADMIN_PASSWORD: z.string().optional(),
+  ADMIN_DISPLAY_NAME: z.string().optional(),
+  SESSION_TTL_HOURS: integer('SESSION_TTL_HOURS', 1, 24 * 90).default(24 * 7),
+  /** Default lifetime of a bearer token (POST /api/tokens); the longest allowed is 30 days. */
+  TOKEN_TTL_MINUTES: integer('TOKEN_TTL_MINUTES', 1, 30 * 24 * 60).default(60),
+  COOKIE_SECURE: z
+    .enum(['auto', 'true', 'false'], { error: 'COOKIE_SECURE must be auto, true or false' })
+    .default('auto'),
+  /** Behind a reverse proxy: take the client address and scheme from X-Forwarded-*. */
+  TRUST_PROXY: z
+    .enum(['true', 'false'], { error: 'TRUST_PROXY must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
+  LOGIN_FAILURES_PER_ACCOUNT: integer('LOGIN_FAILURES_PER_ACCOUNT', 1, 1_000).default(5),
+  LOGIN_ATTEMPTS_PER_ADDRESS: integer('LOGIN_ATTEMPTS_PER_ADDRESS', 1, 100_000).default(30),
+  CONNECTIONS_PER_MINUTE: integer('CONNECTIONS_PER_MINUTE', 1, 10_000_000).default(600),
+  MESSAGES_PER_SECOND: integer('MESSAGES_PER_SECOND', 1, 1_000_000).default(200),
+  MAX_AWARENESS_BYTES: integer('MAX_AWARENESS_BYTES', 256, 16 * 1024 * 1024).default(64 * 1024),
   DEMO_DOCUMENT: z
     .enum(['true', 'false'], { error: 'DEMO_DOCUMENT must be true or false' })
     .default('true')
@@ -55,6 +75,16 @@ export type Config = {
   checkpointAfterMs: number
   sqliteSynchronous: 'NORMAL' | 'FULL'
   demoDocument: boolean
+  admin: { username: string; password: string; displayName: string } | null
+  sessionTtlMs: number
+  tokenTtlMs: number
+  cookieSecure: 'auto' | boolean
+  trustProxy: boolean
+  loginFailuresPerAccount: number
+  loginAttemptsPerAddress: number
+  connectionsPerMinute: number
+  messagesPerSecond: number
+  maxAwarenessBytes: number
 }
 
 export class ConfigError extends Error {
@@ -78,6 +108,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     )
   }
   const values = parsed.data
+  if (Boolean(values.ADMIN_USERNAME) !== Boolean(values.ADMIN_PASSWORD)) {
+    throw new ConfigError(['ADMIN_USERNAME and ADMIN_PASSWORD must be set together'])
+  }
   return {
     port: values.PORT,
     host: values.HOST,
@@ -91,5 +124,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     checkpointAfterMs: values.CHECKPOINT_AFTER_MS,
     sqliteSynchronous: values.SQLITE_SYNCHRONOUS,
     demoDocument: values.DEMO_DOCUMENT,
+    admin:
+      values.ADMIN_USERNAME && values.ADMIN_PASSWORD
+        ? {
+            username: values.ADMIN_USERNAME,
+            password: values.ADMIN_PASSWORD,
+            displayName: values.ADMIN_DISPLAY_NAME ?? values.ADMIN_USERNAME,
+          }
+        : null,
+    sessionTtlMs: values.SESSION_TTL_HOURS * 3_600_000,
+    tokenTtlMs: values.TOKEN_TTL_MINUTES * 60_000,
+    cookieSecure: values.COOKIE_SECURE === 'auto' ? 'auto' : values.COOKIE_SECURE === 'true',
+    trustProxy: values.TRUST_PROXY,
+    loginFailuresPerAccount: values.LOGIN_FAILURES_PER_ACCOUNT,
+    loginAttemptsPerAddress: values.LOGIN_ATTEMPTS_PER_ADDRESS,
+    connectionsPerMinute: values.CONNECTIONS_PER_MINUTE,
+    messagesPerSecond: values.MESSAGES_PER_SECOND,
+    maxAwarenessBytes: values.MAX_AWARENESS_BYTES,
   }
 }

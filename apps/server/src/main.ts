@@ -23,6 +23,12 @@ try {
   const server = await startServer(config, logger)
   logger.info({ url: server.url, dataDir: config.dataDir }, 'listening')
   process.stderr.write(`\n  Hashiya is running at ${server.url}\n\n`)
+  if (server.setupCode) {
+    logger.info({}, 'no administrator yet; waiting for the setup screen')
+    process.stderr.write(
+      `  First start: create the administrator account at\n  ${server.url}/setup?code=${server.setupCode}\n\n`,
+    )
+  }
 
   let stopping = false
   const stop = (signal: string) => {

@@ -1,10 +1,14 @@
 /**
  * The WebSocket endpoint `/sync/:id`: adapts a `ws` socket to the sync core.
  *
- * The id and the document's existence are checked before the upgrade, so a
- * stock client pointed at a wrong id gets an HTTP 404 instead of an empty doc.
+ * Everything is checked before the upgrade, so no document byte reaches a
+ * client that should not have it: the connection rate of the address, the
+ * credential (session cookie, or `?token=` for clients that cannot send
+ * headers, such as the stock y-websocket client), the id and the caller's
+ * permission. Callers who may only read are connected read-only.
  */
 import { randomUUID } from 'node:crypto'
+import { type Accounts, atLeast } from '@hashiya/accounts'
 import { isValidDocumentId } from '@hashiya/document'
 import type { DocumentStore } from '@hashiya/storage'
 import {
@@ -17,39 +21,59 @@ import {
 import { upgradeWebSocket, type WebSocketLike } from '@hono/node-server'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { ApiError } from './api/errors.js'
-
-const USER_ID_PATTERN = /^[A-Za-z0-9_.:@-]{1,128}$/
-
-export const ANONYMOUS_USER = 'anonymous'
-
-/** The user a request claims to be (a display-name era stand-in until accounts). */
-export function userIdOf(c: Context): string {
-  const claimed = c.req.query('user') ?? c.req.header('x-hashiya-user') ?? ''
-  return USER_ID_PATTERN.test(claimed) ? claimed : ANONYMOUS_USER
-}
+import { signedOut } from './auth/context.js'
+import { presentedCredential } from './auth/credentials.js'
+import type { RequestLimits } from './auth/limits.js'
+import type { OpenConnections } from './auth/open-connections.js'
 
 interface SyncRouteOptions {
   store: DocumentStore
   sync: SyncServer
   logger: Logger
+  accounts: Accounts
+  limits: RequestLimits
+  openConnections: OpenConnections
 }
 
-function checkDocument(store: DocumentStore): MiddlewareHandler {
+interface Admission {
+  userId: string
+  token: string
+  readOnly: boolean
+}
+
+const admissions = new WeakMap<Context, Admission>()
+
+function admit(options: SyncRouteOptions): MiddlewareHandler {
   return async (c, next) => {
+    await options.limits.beforeConnection(c)
+    const presented = presentedCredential(c, { allowQueryToken: true })
+    const auth = presented ? await options.accounts.authenticate(presented.token) : null
+    if (!presented || !auth) throw signedOut()
     const id = c.req.param('id') ?? ''
     if (!isValidDocumentId(id)) throw new ApiError(400, 'invalid-id', 'Invalid document id.')
-    if (!(await store.getDocument(id))) {
+    const permission = await options.accounts.permission(auth.user, id)
+    if (permission === 'none' || !(await options.store.getDocument(id))) {
       throw new ApiError(404, 'document-not-found', `There is no document with id ${id}.`)
     }
+    admissions.set(c, {
+      userId: auth.user.id,
+      token: presented.token,
+      readOnly: !atLeast(permission, 'edit'),
+    })
     await next()
   }
 }
 
 export function syncRoutes(options: SyncRouteOptions): Hono {
-  const { sync, logger } = options
+  const { sync, logger, openConnections } = options
   const upgrade = upgradeWebSocket((c) => {
     const documentId = c.req.param('id') as string
-    const identity = { connectionId: randomUUID(), userId: userIdOf(c) }
+    const admission = admissions.get(c) as Admission
+    const identity = {
+      connectionId: randomUUID(),
+      userId: admission.userId,
+      readOnly: admission.readOnly,
+    }
     const log = { ...identity, documentId }
     const openedAt = Date.now()
     let session: ClientSession | null = null
@@ -61,6 +85,12 @@ export function syncRoutes(options: SyncRouteOptions): Hono {
       onOpen(_event, ws) {
         const raw = ws.raw as WebSocketLike & { bufferedAmount: number }
         logger.info(log, 'connection opened')
+        openConnections.add({
+          ...identity,
+          documentId,
+          token: admission.token,
+          close: (code, reason) => ws.close(code, reason),
+        })
         sync
           .connect(
             documentId,
@@ -104,6 +134,7 @@ export function syncRoutes(options: SyncRouteOptions): Hono {
       onClose(event) {
         closed = true
         session?.close()
+        openConnections.remove(identity.connectionId)
         logger.info(
           { ...log, code: event.code, durationMs: Date.now() - openedAt },
           'connection closed',
@@ -118,5 +149,5 @@ export function syncRoutes(options: SyncRouteOptions): Hono {
       },
     }
   })
-  return new Hono().get('/:id', checkDocument(options.store), upgrade)
+  return new Hono().get('/:id', admit(options), upgrade)
 }

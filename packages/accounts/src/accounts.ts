@@ -261,8 +261,12 @@ export class Accounts {
     return { user: publicUser(user), kind: credential.kind, expiresAt: credential.expiresAt }
   }
 
+  /** Ends one session or token; its open connections are re-checked (and closed). */
   async signOut(token: string): Promise<void> {
-    await this.store.deleteCredential(hashToken(token))
+    const credential = await this.store.getCredential(hashToken(token))
+    if (!credential) return
+    await this.store.deleteCredential(credential.tokenHash)
+    this.emit({ userId: credential.userId })
   }
 
   async pruneExpired(): Promise<number> {

@@ -46,6 +46,8 @@ export class ServerChange {
 export class RoomConnection {
   /** Awareness client ids this connection has announced; removed when it leaves. */
   readonly awarenessClients = new Set<number>()
+  /** Document updates a read-only connection sent and the room refused. */
+  droppedWrites = 0
 
   constructor(
     readonly transport: ClientTransport,
@@ -68,6 +70,8 @@ export class Room {
   private compacting = false
   private fullStateCache: Uint8Array | null = null
   private failed = false
+  /** Document updates refused from read-only connections since the room opened. */
+  droppedWrites = 0
 
   constructor(
     readonly documentId: string,
@@ -200,6 +204,11 @@ export class Room {
         return
       case 'sync-step2':
       case 'sync-update':
+        if (connection.identity.readOnly) {
+          connection.droppedWrites += 1
+          this.droppedWrites += 1
+          return
+        }
         Y.applyUpdate(this.doc, message.update, connection)
         return
       case 'awareness':

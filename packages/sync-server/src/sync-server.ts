@@ -20,6 +20,14 @@ export interface SyncServerOptions {
   unloadAfterMs?: number
   compactAfterUpdates?: number
   maxBufferedBytes?: number
+  /** Largest awareness frame a client may send (presence is small; this is a flood guard). */
+  maxAwarenessBytes?: number
+  /** Awareness client ids one connection may announce. */
+  maxAwarenessClients?: number
+  /** Sustained frames per second one connection may send... */
+  messagesPerSecond?: number
+  /** ...and how many it may send at once above that before it is disconnected. */
+  messageBurst?: number
   /** After every commit (for derived data such as the audit trail); must not throw. */
   onStored?: (documentId: string, lastSeq: number) => void
   /** After a document leaves memory. */
@@ -49,6 +57,8 @@ export class StorageUnavailableError extends Error {
   }
 }
 
+const OVER_LIMITS = 'connection over its limits; closing'
+
 interface RoomEntry {
   ready: Promise<Room>
   room: Room | null
@@ -67,6 +77,10 @@ export class SyncServer {
       unloadAfterMs: 30_000,
       compactAfterUpdates: 1_000,
       maxBufferedBytes: 16 * 1024 * 1024,
+      maxAwarenessBytes: 64 * 1024,
+      maxAwarenessClients: 16,
+      messagesPerSecond: 200,
+      messageBurst: 1_000,
       onStored: () => {},
       onUnloaded: () => {},
       ...options,
@@ -80,6 +94,13 @@ export class SyncServer {
   get connectionCount(): number {
     let count = 0
     for (const entry of this.rooms.values()) count += entry.room?.connections.size ?? 0
+    return count
+  }
+
+  /** Document updates refused from read-only connections, in the documents now open. */
+  get droppedWriteCount(): number {
+    let count = 0
+    for (const entry of this.rooms.values()) count += entry.room?.droppedWrites ?? 0
     return count
   }
 
@@ -106,30 +127,69 @@ export class SyncServer {
     }
     room.join(connection)
     let open = true
+    const { messagesPerSecond, messageBurst, maxAwarenessBytes, maxAwarenessClients } = this.options
+    // A token bucket: a burst of frames is fine (joining, pasting), a flood is not.
+    let allowance = messageBurst
+    let lastRefill = Date.now()
+    const refuse = (code: number, reason: string, fields: object, message: string) => {
+      open = false
+      this.options.logger.warn(
+        { documentId, connectionId: identity.connectionId, userId: identity.userId, ...fields },
+        message,
+      )
+      room.leave(connection)
+      transport.close(code, reason)
+      this.scheduleUnload(documentId)
+    }
     return {
       receive: (frame) => {
         if (!open) return
+        const now = Date.now()
+        allowance = Math.min(
+          messageBurst,
+          allowance + ((now - lastRefill) * messagesPerSecond) / 1000,
+        )
+        lastRefill = now
+        if (allowance < 1) {
+          refuse(CloseCode.policyViolation, 'rate-limited', { code: 'rate-limited' }, OVER_LIMITS)
+          return
+        }
+        allowance -= 1
         try {
-          room.receive(connection, decodeClientMessage(frame))
+          const message = decodeClientMessage(frame)
+          if (message.type === 'awareness' && message.update.byteLength > maxAwarenessBytes) {
+            refuse(
+              CloseCode.policyViolation,
+              'awareness-too-large',
+              { code: 'awareness-too-large', bytes: frame.byteLength },
+              OVER_LIMITS,
+            )
+            return
+          }
+          const dropped = connection.droppedWrites
+          room.receive(connection, message)
+          if (connection.droppedWrites === 1 && dropped === 0) {
+            this.options.logger.info(
+              { documentId, connectionId: identity.connectionId, userId: identity.userId },
+              'read-only connection sent a document update; dropped',
+            )
+          }
+          if (connection.awarenessClients.size > maxAwarenessClients) {
+            refuse(
+              CloseCode.policyViolation,
+              'too-many-awareness-clients',
+              { code: 'too-many-awareness-clients' },
+              OVER_LIMITS,
+            )
+          }
         } catch (error) {
-          open = false
           const isProtocol = error instanceof ProtocolError
-          this.options.logger.warn(
-            {
-              documentId,
-              connectionId: identity.connectionId,
-              userId: identity.userId,
-              code: isProtocol ? error.code : 'update-rejected',
-              bytes: frame.byteLength,
-            },
-            'malformed frame; closing connection',
-          )
-          room.leave(connection)
-          transport.close(
+          refuse(
             isProtocol ? CloseCode.unsupportedData : CloseCode.invalidPayload,
             isProtocol ? error.code : 'update-rejected',
+            { code: isProtocol ? error.code : 'update-rejected', bytes: frame.byteLength },
+            'malformed frame; closing connection',
           )
-          this.scheduleUnload(documentId)
         }
       },
       close: () => {

@@ -15,6 +15,11 @@ export interface ClientTransport {
 export interface ConnectionIdentity {
   connectionId: string
   userId: string
+  /**
+   * A viewer: its document updates (sync step 2 and update frames) are dropped
+   * and counted, never applied; its awareness still reaches the others.
+   */
+  readOnly?: boolean
 }
 
 /** Structured logger (pino's shape). Messages never contain document content. */
@@ -36,5 +41,11 @@ export const CloseCode = {
   internalError: 1011,
   serviceRestart: 1012,
   tryAgainLater: 1013,
+  /** The permissions of the connection's account changed: re-check and reconnect. */
+  permissionsChanged: 4001,
+  /** The session ended (signed out, expired, revoked or the account deactivated). */
+  signedOut: 4401,
+  /** The account may no longer open this document. */
+  accessRemoved: 4403,
   documentDeleted: 4404,
 } as const

@@ -2,6 +2,8 @@
  * REST routes for documents: list, create from plain text, read, rename, delete.
  * Content changes go through the sync core, never around it.
  */
+
+import type { Accounts, DocumentPermission } from '@hashiya/accounts'
 import {
   encodeDocumentFromParagraphs,
   newDocumentId,
@@ -13,13 +15,16 @@ import type { DocumentStore, DocumentSummary } from '@hashiya/storage'
 import { CloseCode, type Logger, type SyncServer } from '@hashiya/sync-server'
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
+import { currentUser } from '../auth/context.js'
+import { authorizeDocument, requireAbility } from '../auth/guards.js'
+import { accessRoutes } from './access.js'
 import { annotationRoutes } from './annotations.js'
 import { ApiError } from './errors.js'
 import { exportRoutes } from './export.js'
 import { historyRoutes } from './history.js'
 import { importRoutes } from './import.js'
 import { historyPointToJson, readAt } from './read-at.js'
-import { documentIdOf, documentNotFound, limitBody, readJson } from './request.js'
+import { documentIdOf, documentNotFound, readJson } from './request.js'
 
 export const MAX_TITLE_LENGTH = 200
 
@@ -38,39 +43,56 @@ const renameBody = z.object({ title })
 
 export interface DocumentRoutesOptions {
   store: DocumentStore
+  accounts: Accounts
   trail: AuditTrail
   sync: SyncServer
   logger: Logger
-  maxBodyBytes: number
   checkpointAfterMs: number
-  /** Who is asking; accounts replace this later. */
+  /** The account a change is attributed to. */
   userIdOf(c: Context): string
 }
 
-function toJson(summary: DocumentSummary) {
+function toJson(summary: DocumentSummary, permission: DocumentPermission) {
   return {
     id: summary.id,
     title: summary.title,
     createdAt: summary.createdAt.toISOString(),
     updatedAt: summary.updatedAt.toISOString(),
     size: summary.size,
+    permission,
   }
 }
 
 export function documentRoutes(options: DocumentRoutesOptions): Hono {
-  const { store, sync } = options
+  const { store, sync, accounts } = options
   const app = new Hono()
 
-  app.use('*', limitBody(options.maxBodyBytes))
+  /** The creator owns what they create: they may share, rename and delete it. */
+  const created = async (c: Context, summary: DocumentSummary) => {
+    const userId = options.userIdOf(c)
+    await accounts.share(summary.id, userId, 'owner', userId)
+    return toJson(summary, await accounts.permission(currentUser(c), summary.id))
+  }
 
-  app.route('/import', importRoutes({ store, userIdOf: options.userIdOf, toJson }))
+  // Registered before the `/:id` policy, which would otherwise read "import" as an id.
+  app.use('/import', requireAbility('create-documents'))
+  app.route('/import', importRoutes({ store, userIdOf: options.userIdOf, toJson: created }))
 
   app.get('/', async (c) => {
-    const documents = await store.listDocuments()
-    return c.json({ documents: documents.map(toJson) })
+    const user = currentUser(c)
+    const readable = await accounts.readableDocuments(user)
+    const documents = (await store.listDocuments()).filter(
+      (summary) => readable === 'all' || readable.has(summary.id),
+    )
+    const listed = await Promise.all(
+      documents.map(async (summary) =>
+        toJson(summary, await accounts.permission(user, summary.id)),
+      ),
+    )
+    return c.json({ documents: listed })
   })
 
-  app.post('/', async (c) => {
+  app.post('/', requireAbility('create-documents'), async (c) => {
     const input = await readJson(c, createBody, 'invalid-document')
     const paragraphs = paragraphsFromText(input.body)
     if (paragraphs.length === 0) {
@@ -82,15 +104,24 @@ export function documentRoutes(options: DocumentRoutesOptions): Hono {
       initialUpdate: encodeDocumentFromParagraphs(paragraphs),
       userId: options.userIdOf(c),
     })
-    return c.json({ document: toJson(summary) }, 201)
+    return c.json({ document: await created(c, summary) }, 201)
   })
+
+  app.use('/:id', authorizeDocument(accounts))
+  app.use('/:id/*', authorizeDocument(accounts))
 
   app.get('/:id', async (c) => {
     const id = documentIdOf(c)
     const summary = await store.getDocument(id)
     if (!summary) throw documentNotFound(id)
     const { value: paragraphs, at } = await readAt(c, options, id, readParagraphs)
-    return c.json({ document: { ...toJson(summary), paragraphs, at: historyPointToJson(at) } })
+    return c.json({
+      document: {
+        ...toJson(summary, c.get('documentPermission')),
+        paragraphs,
+        at: historyPointToJson(at),
+      },
+    })
   })
 
   app.patch('/:id', async (c) => {
@@ -98,7 +129,7 @@ export function documentRoutes(options: DocumentRoutesOptions): Hono {
     const input = await readJson(c, renameBody, 'invalid-document')
     const summary = await store.renameDocument(id, input.title)
     if (!summary) throw documentNotFound(id)
-    return c.json({ document: toJson(summary) })
+    return c.json({ document: toJson(summary, c.get('documentPermission')) })
   })
 
   app.delete('/:id', async (c) => {
@@ -108,9 +139,11 @@ export function documentRoutes(options: DocumentRoutesOptions): Hono {
     await store.deleteDocument(id)
     await sync.closeDocument(id, CloseCode.documentDeleted, 'document deleted')
     options.trail.forget(id)
+    await accounts.forgetDocument(id)
     return c.body(null, 204)
   })
 
+  app.route('/:id/access', accessRoutes(accounts))
   app.route('/:id/annotations', annotationRoutes(options))
   app.route('/:id', historyRoutes(options))
   app.route('/:id', exportRoutes(options).single)

@@ -6,6 +6,9 @@ import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 
 export class ApiError extends Error {
+  /** Extra response headers, such as `Retry-After` on a 429. */
+  headers: Record<string, string> = {}
+
   constructor(
     readonly status: ContentfulStatusCode,
     readonly code: string,
@@ -17,5 +20,9 @@ export class ApiError extends Error {
 }
 
 export function errorResponse(c: Context, error: ApiError): Response {
-  return c.json({ error: { code: error.code, message: error.message } }, error.status)
+  return c.json(
+    { error: { code: error.code, message: error.message } },
+    error.status,
+    error.headers,
+  )
 }

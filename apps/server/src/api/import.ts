@@ -12,7 +12,7 @@ import { ApiError } from './errors.js'
 export interface ImportRoutesOptions {
   store: DocumentStore
   userIdOf(c: Context): string
-  toJson(summary: DocumentSummary): unknown
+  toJson(c: Context, summary: DocumentSummary): Promise<unknown>
 }
 
 async function bytesOf(value: unknown): Promise<Uint8Array | undefined> {
@@ -62,6 +62,6 @@ export function importRoutes({ store, userIdOf, toJson }: ImportRoutesOptions): 
       initialUpdate: result.update,
       userId: userIdOf(c),
     })
-    return c.json({ document: toJson(summary), report: result.report }, 201)
+    return c.json({ document: await toJson(c, summary), report: result.report }, 201)
   })
 }
