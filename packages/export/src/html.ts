@@ -79,8 +79,8 @@ export function toHtml(source: ExportSource): string {
         )
         .join('، ')
       const details = [
-        a.speaker && `<div>المتحدث: ${escapeHtml(a.speaker)}</div>`,
-        a.note && `<div>ملاحظة: ${escapeHtml(a.note)}</div>`,
+        a.speaker && `<div>المتحدث: <bdi>${escapeHtml(a.speaker)}</bdi></div>`,
+        a.note && `<div>ملاحظة: <bdi>${escapeHtml(a.note)}</bdi></div>`,
         relations && `<div>${relations}</div>`,
       ]
         .filter(Boolean)

@@ -2,6 +2,17 @@
  * @hashiya/testing: helpers for tests that run the real server.
  */
 export {
+  adminAccount,
+  adminToken,
+  bearerToken,
+  signInCookie,
+  TEST_ADMIN,
+  TEST_PASSWORD,
+  type TestAccount,
+  type TestRole,
+  testAccount,
+} from './accounts.js'
+export {
   freePort,
   SERVER_ENTRY,
   type ServerProcess,

@@ -9,6 +9,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { TEST_ADMIN } from './accounts.js'
 
 export const SERVER_ENTRY = fileURLToPath(
   new URL('../../../apps/server/dist/main.js', import.meta.url),
@@ -23,6 +24,8 @@ export interface ServerProcessOptions {
 }
 
 export interface ServerProcess {
+  /** The child's process id (memory is read from /proc/<pid>). */
+  pid: number
   url: string
   wsUrl: string
   port: number
@@ -68,6 +71,10 @@ export async function startServerProcess(
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
+      ADMIN_USERNAME: TEST_ADMIN.username,
+      ADMIN_PASSWORD: TEST_ADMIN.password,
+      // Tests open many connections from one address at once.
+      CONNECTIONS_PER_MINUTE: '100000',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -98,6 +105,7 @@ export async function startServerProcess(
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   return {
+    pid: child.pid ?? 0,
     url,
     wsUrl: `ws://127.0.0.1:${port}`,
     port,
