@@ -157,6 +157,14 @@ export interface DocumentStore {
     bucketMs: number,
     query: Omit<AuditQuery, 'limit' | 'before'>,
   ): Promise<AuditActivity>
+  /**
+   * Runs `fn` holding the document's compaction lock, so that of several server
+   * instances sharing the storage only one compacts a document at a time. Resolves
+   * to null without running `fn` when another holder has the lock; the lock is
+   * released when `fn` settles. It saves duplicated work, not correctness:
+   * `writeSnapshot` never lets an older snapshot replace a newer one anyway.
+   */
+  withCompactionLock<T>(id: string, fn: () => Promise<T>): Promise<T | null>
   close(): Promise<void>
 }
 

@@ -1,6 +1,7 @@
 /**
  * @hashiya/storage: where documents are kept. One `DocumentStore` contract,
- * one module per backend (SQLite now; PostgreSQL joins behind the same contract).
+ * one module per backend: SQLite (embedded, the default) and PostgreSQL
+ * (several server instances sharing one database).
  */
 export {
   type AuditActivity,
@@ -19,4 +20,9 @@ export {
   type StoredVersion,
   type UpdateToAppend,
 } from './document-store.js'
+export {
+  PostgresDocumentStore,
+  type PostgresStoreLogger,
+  type PostgresStoreOptions,
+} from './postgres-store.js'
 export { SqliteDocumentStore, type SqliteStoreOptions } from './sqlite-store.js'

@@ -25,6 +25,21 @@ import {
   type StoredVersion,
   type UpdateToAppend,
 } from './document-store.js'
+import {
+  AUDIT_COLUMNS,
+  type AuditRow,
+  auditConditions,
+  batchTotals,
+  bytesOf,
+  DOCUMENT_COLUMNS,
+  type DocumentRow,
+  pausesQuery,
+  toAuditEvent,
+  toStoredUpdate,
+  toSummary,
+  UPDATE_COLUMNS,
+  type UpdateRow,
+} from './shared-sql.js'
 
 export interface SqliteStoreOptions {
   /** Path of the database file, or ':memory:'. */
@@ -91,69 +106,11 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX updates_by_time ON updates (doc_id, received_at);`,
 ]
 
-interface DocumentRow {
-  id: string
-  title: string
-  created_at: number
-  updated_at: number
-  last_seq: number
-  log_bytes: number
-  snapshot_bytes: number
-}
-
-/** Optional audit query fields and the SQL condition each one adds. */
-const AUDIT_FILTERS = [
-  ['userId', 'user_id = @userId'],
-  ['kind', 'kind = @kind'],
-  ['action', 'action = @action'],
-  ['from', 'at >= @from'],
-  ['to', 'at < @to'],
-  ['before', 'id < @before'],
-] as const satisfies readonly (readonly [keyof AuditQuery, string])[]
-
-interface AuditRow {
-  id: number
-  seq: number
-  at: number
-  user_id: string
-  action: string
-  annotation_id: string
-  kind: string
-  text: string
-  from_value: string | null
-  to_value: string | null
-}
-
-interface UpdateRow {
-  seq: number
-  data: Buffer
-  user_id: string
-  received_at: number
-}
-
-function toSummary(row: DocumentRow): DocumentSummary {
-  return {
-    id: row.id,
-    title: row.title,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-    size: row.log_bytes + row.snapshot_bytes,
-    lastSeq: row.last_seq,
-  }
-}
-
-function toStoredUpdate(row: UpdateRow): StoredUpdate {
-  return {
-    seq: row.seq,
-    update: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength),
-    userId: row.user_id,
-    receivedAt: row.received_at,
-  }
-}
-
 export class SqliteDocumentStore implements DocumentStore {
   private readonly db: Database.Database
   private readonly statements
+  /** One process owns the file, so an in-process guard is the whole lock. */
+  private readonly compacting = new Set<string>()
 
   constructor(options: SqliteStoreOptions) {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true })
@@ -163,13 +120,12 @@ export class SqliteDocumentStore implements DocumentStore {
     this.db.pragma('foreign_keys = ON')
     this.db.pragma('busy_timeout = 5000')
     this.migrate()
-    const documentColumns = 'id, title, created_at, updated_at, last_seq, log_bytes, snapshot_bytes'
     this.statements = {
       list: this.db.prepare<[], DocumentRow>(
-        `SELECT ${documentColumns} FROM documents ORDER BY updated_at DESC, id`,
+        `SELECT ${DOCUMENT_COLUMNS} FROM documents ORDER BY updated_at DESC, id`,
       ),
       get: this.db.prepare<[string], DocumentRow>(
-        `SELECT ${documentColumns} FROM documents WHERE id = ?`,
+        `SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE id = ?`,
       ),
       insert: this.db.prepare(
         `INSERT INTO documents (id, title, created_at, updated_at, created_by) VALUES (?, ?, ?, ?, ?)`,
@@ -213,13 +169,7 @@ export class SqliteDocumentStore implements DocumentStore {
         `SELECT id, name, seq, created_by AS createdBy, created_at AS createdAt
          FROM versions WHERE doc_id = ? ORDER BY id DESC`,
       ),
-      pauses: this.db.prepare<[string, number, number], LogPause>(
-        `SELECT seq, at FROM (
-           SELECT seq, received_at AS at,
-                  LEAD(received_at) OVER (ORDER BY seq) AS next_at
-           FROM updates WHERE doc_id = ?
-         ) WHERE next_at IS NULL OR next_at - at >= ? ORDER BY seq DESC LIMIT ?`,
-      ),
+      pauses: this.db.prepare<[string, number, number], LogPause>(pausesQuery(() => '?')),
       seqAtTime: this.db.prepare<[string, number], { seq: number | null }>(
         `SELECT max(seq) AS seq FROM updates WHERE doc_id = ? AND received_at <= ?`,
       ),
@@ -227,8 +177,7 @@ export class SqliteDocumentStore implements DocumentStore {
         `SELECT received_at AS at FROM updates WHERE doc_id = ? AND seq = ?`,
       ),
       log: this.db.prepare<[string, number, number], UpdateRow>(
-        `SELECT seq, data, user_id, received_at FROM updates
-         WHERE doc_id = ? AND seq > ? AND seq <= ? ORDER BY seq`,
+        `SELECT ${UPDATE_COLUMNS} FROM updates WHERE doc_id = ? AND seq > ? AND seq <= ? ORDER BY seq`,
       ),
     }
   }
@@ -289,9 +238,7 @@ export class SqliteDocumentStore implements DocumentStore {
         .all(id, snapshotSeq, document.last_seq)
         .map(toStoredUpdate)
       return {
-        snapshot: snapshot
-          ? new Uint8Array(snapshot.data.buffer, snapshot.data.byteOffset, snapshot.data.byteLength)
-          : null,
+        snapshot: snapshot ? bytesOf(snapshot.data) : null,
         snapshotSeq,
         updates,
         lastSeq: document.last_seq,
@@ -300,13 +247,8 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   private appendInTransaction(id: string, updates: readonly UpdateToAppend[]): number {
-    let bytes = 0
-    let latest = 0
-    for (const { update, receivedAt } of updates) {
-      bytes += update.byteLength
-      latest = Math.max(latest, receivedAt)
-    }
-    const advanced = this.statements.advance.get(updates.length, bytes, latest, id)
+    const { bytes, latestReceivedAt } = batchTotals(updates)
+    const advanced = this.statements.advance.get(updates.length, bytes, latestReceivedAt, id)
     if (!advanced) throw new DocumentMissingError(id)
     let seq = advanced.last_seq - updates.length
     for (const { update, userId, receivedAt } of updates) {
@@ -399,10 +341,8 @@ export class SqliteDocumentStore implements DocumentStore {
   private auditFilter(id: string, query: Omit<AuditQuery, 'limit'>) {
     const clauses = ['doc_id = @id']
     const params: Record<string, string | number> = { id }
-    for (const [field, clause] of AUDIT_FILTERS) {
-      const value = query[field]
-      if (value === undefined) continue
-      clauses.push(clause)
+    for (const { field, column, operator, value } of auditConditions(query)) {
+      clauses.push(`${column} ${operator} @${field}`)
       params[field] = value
     }
     return { where: clauses.join(' AND '), params }
@@ -412,22 +352,10 @@ export class SqliteDocumentStore implements DocumentStore {
     const { where, params } = this.auditFilter(id, query)
     const rows = this.db
       .prepare<Record<string, string | number>, AuditRow>(
-        `SELECT id, seq, at, user_id, action, annotation_id, kind, text, from_value, to_value
-         FROM audit_events WHERE ${where} ORDER BY id DESC LIMIT @limit`,
+        `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE ${where} ORDER BY id DESC LIMIT @limit`,
       )
       .all({ ...params, limit: query.limit })
-    return rows.map((row) => ({
-      id: row.id,
-      seq: row.seq,
-      at: row.at,
-      userId: row.user_id,
-      action: row.action,
-      annotationId: row.annotation_id,
-      kind: row.kind,
-      text: row.text,
-      from: row.from_value,
-      to: row.to_value,
-    }))
+    return rows.map(toAuditEvent)
   }
 
   async auditActivity(
@@ -449,6 +377,16 @@ export class SqliteDocumentStore implements DocumentStore {
         'CAST(at / @bucket AS INTEGER) * @bucket AS start',
         'start',
       ),
+    }
+  }
+
+  async withCompactionLock<T>(id: string, fn: () => Promise<T>): Promise<T | null> {
+    if (this.compacting.has(id)) return null
+    this.compacting.add(id)
+    try {
+      return await fn()
+    } finally {
+      this.compacting.delete(id)
     }
   }
 

@@ -20,6 +20,15 @@ function textUpdate(doc: Y.Doc, text: string): Uint8Array {
   return Y.encodeStateAsUpdate(doc, before)
 }
 
+/** A promise and the function that resolves it, for holding work open until a test lets go. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open = () => {}
+  const opened = new Promise<void>((resolve) => {
+    open = resolve
+  })
+  return { opened, open }
+}
+
 export function describeStoreContract(name: string, makeHarness: () => Promise<StoreHarness>) {
   describe(`${name} document store`, () => {
     let harness: StoreHarness
@@ -248,6 +257,41 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
       await expect(
         store.createVersion('missing', { name: 'x', seq: 1, createdBy: 'u', createdAt: 1 }),
       ).rejects.toThrow()
+    })
+
+    it('lets one holder at a time into the compaction lock of a document', async () => {
+      const entered = gate()
+      const holding = gate()
+      let runs = 0
+      const compact = () =>
+        store.withCompactionLock('d', async () => {
+          runs += 1
+          entered.open()
+          await holding.opened
+          return 'compacted'
+        })
+      const attempts = [compact(), compact()]
+      try {
+        // the one that lost the race answers at once, while the other still holds the lock
+        expect(await Promise.race(attempts)).toBeNull()
+        await entered.opened
+        expect(runs).toBe(1)
+        expect(await store.withCompactionLock('other', async () => 'other')).toBe('other')
+      } finally {
+        holding.open()
+      }
+      expect(await Promise.all(attempts)).toEqual(expect.arrayContaining(['compacted', null]))
+      expect(await store.withCompactionLock('d', async () => 'again')).toBe('again')
+      expect(runs).toBe(1)
+    })
+
+    it('releases the compaction lock when the work fails', async () => {
+      await expect(
+        store.withCompactionLock('d', async () => {
+          throw new Error('snapshot failed')
+        }),
+      ).rejects.toThrow('snapshot failed')
+      expect(await store.withCompactionLock('d', async () => 'retried')).toBe('retried')
     })
   })
 }
