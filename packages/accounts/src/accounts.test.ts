@@ -155,9 +155,10 @@ describe('accounts', () => {
     await accounts.close()
     accounts = open()
     const again = await accounts.authenticate(session.token)
-    expect(again?.user.id).toBe('huda')
-    expect(await accounts.permission(again!.user, 'doc-1')).toBe('edit')
-    expect(await accounts.permission(again!.user, 'doc-2')).toBe('none')
+    if (!again) throw new Error('the session did not survive the restart')
+    expect(again.user.id).toBe('huda')
+    expect(await accounts.permission(again.user, 'doc-1')).toBe('edit')
+    expect(await accounts.permission(again.user, 'doc-2')).toBe('none')
   })
 })
 

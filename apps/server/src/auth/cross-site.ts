@@ -25,7 +25,11 @@ export function rejectCrossSite(): MiddlewareHandler {
     // A browser says where a request comes from; a cookie without that is refused too.
     const cookie = c.get('auth')?.via === 'cookie'
     if ((fromBrowser && !sameOrigin) || (cookie && !fromBrowser)) {
-      throw new ApiError(403, 'cross-site-request', 'Changes must come from the Hashiya page itself.')
+      throw new ApiError(
+        403,
+        'cross-site-request',
+        'Changes must come from the Hashiya page itself.',
+      )
     }
     await next()
   }
