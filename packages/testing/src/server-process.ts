@@ -75,6 +75,7 @@ export async function startServerProcess(
       ADMIN_PASSWORD: TEST_ADMIN.password,
       // Tests open many connections from one address at once.
       CONNECTIONS_PER_MINUTE: '100000',
+      LOGIN_ATTEMPTS_PER_ADDRESS: '100000',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
