@@ -20,18 +20,17 @@ export interface StockClient {
 export function connectStockClient(
   wsUrl: string,
   documentId: string,
-  options: { userId?: string; name?: string; connect?: boolean } = {},
+  options: { token: string; name?: string; connect?: boolean },
 ): StockClient {
   const doc = createYDoc()
   const provider = new WebsocketProvider(`${wsUrl}/sync`, documentId, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    params: { user: options.userId ?? 'test-user' },
+    params: { token: options.token },
     disableBc: true,
     connect: options.connect ?? true,
     maxBackoffTime: 300,
   })
   provider.awareness.setLocalStateField('user', {
-    id: options.userId ?? 'test-user',
     name: options.name ?? 'Test',
     color: '#c0392b',
   })
