@@ -4,6 +4,7 @@
  * remote resources cannot come through. Markdown and DOCX go through HTML.
  */
 import { type Block, paragraphsFromText } from '@hashiya/document'
+import { unzipSync } from 'fflate'
 import { Parser } from 'htmlparser2'
 import mammoth from 'mammoth'
 import { marked } from 'marked'
@@ -158,10 +159,34 @@ export async function blocksFromMarkdown(
 export async function blocksFromDocx(
   bytes: Uint8Array,
 ): Promise<{ blocks: Block[]; dropped: Dropped[] }> {
-  const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) })
+  const result = await mammoth.convertToHtml(
+    { buffer: Buffer.from(bytes) },
+    // A document title (our DOCX export starts with one) is a heading, not body text.
+    { styleMap: ["p[style-name='Title'] => h2:fresh", "p[style-name='Subtitle'] => h3:fresh"] },
+  )
   const { blocks, dropped } = blocksFromHtml(result.value)
   const warnings = result.messages
     .filter((m) => m.type === 'warning' || m.type === 'error')
     .map((m) => ({ what: 'Word formatting', reason: m.message }))
+  const comments = countWordComments(bytes)
+  if (comments > 0) {
+    dropped.push({
+      what: `${comments} Word comment(s)`,
+      reason:
+        'comments are not imported as annotations; import the Hashiya JSON export to keep them',
+    })
+  }
   return { blocks, dropped: [...dropped, ...warnings] }
+}
+
+/** Word keeps comments in their own part, which mammoth does not read. */
+function countWordComments(bytes: Uint8Array): number {
+  try {
+    const part = unzipSync(bytes, { filter: (file) => file.name === 'word/comments.xml' })[
+      'word/comments.xml'
+    ]
+    return part ? (new TextDecoder().decode(part).match(/<w:comment\b/g) ?? []).length : 0
+  } catch {
+    return 0
+  }
 }

@@ -166,6 +166,19 @@ describe('importDocument', () => {
     expect(readParagraphs(reopen(txt.update))).toEqual(['caf\u00e9', 'سطر'])
   })
 
+  it('reads our own DOCX export: title as a heading, comments reported as not imported', async () => {
+    const { toDocx } = await import('@hashiya/export')
+    const source = { ...annotatedSource(), title: 'عنوان التقرير' }
+    const word = await toDocx(source)
+    const imported = await importDocument({ filename: 'تقرير.docx', bytes: new Uint8Array(word) })
+    const blocks = readParagraphs(reopen(imported.update))
+    expect(blocks[0]).toBe('عنوان التقرير')
+    expect(imported.report.dropped.map((d) => d.what)).toContain(
+      `${source.annotations.length} Word comment(s)`,
+    )
+    expect(imported.report.dropped.map((d) => d.reason).join()).not.toMatch(/style/i)
+  })
+
   it('refuses malformed input with a clear error', async () => {
     const cases: [string, Uint8Array, RegExp][] = [
       ['bad.json', encode('{"format": '), /not valid JSON/],
