@@ -105,6 +105,7 @@ export async function startServer(config: Config, logger: AppLogger): Promise<Ru
         if ('closeAllConnections' in server) server.closeAllConnections()
         await httpClosed
         clearInterval(pruneTimer)
+        openConnections.close()
         await accounts.close()
         await store.close()
       })()

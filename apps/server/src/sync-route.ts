@@ -38,6 +38,7 @@ interface SyncRouteOptions {
 interface Admission {
   userId: string
   token: string
+  expiresAt: number
   readOnly: boolean
 }
 
@@ -58,6 +59,7 @@ function admit(options: SyncRouteOptions): MiddlewareHandler {
     admissions.set(c, {
       userId: auth.user.id,
       token: presented.token,
+      expiresAt: auth.expiresAt,
       readOnly: !atLeast(permission, 'edit'),
     })
     await next()
@@ -89,6 +91,7 @@ export function syncRoutes(options: SyncRouteOptions): Hono {
           ...identity,
           documentId,
           token: admission.token,
+          expiresAt: admission.expiresAt,
           close: (code, reason) => ws.close(code, reason),
         })
         sync

@@ -34,7 +34,7 @@ interface Route {
   method: string
   /** `:doc` is replaced by a document created for the request. */
   path: string
-  body?: () => BodyInit
+  body?: () => NonNullable<RequestInit['body']>
   json?: unknown
   /** Who may; everyone else gets the status `denied` gives. */
   allowed: Principal[]
@@ -216,7 +216,7 @@ describe('authorization matrix: API', () => {
       const headers: Record<string, string> = account
         ? { authorization: `Bearer ${account.token}` }
         : {}
-      let body: BodyInit | undefined
+      let body: NonNullable<RequestInit['body']> | undefined
       if (route.json !== undefined) {
         headers['content-type'] = 'application/json'
         body = JSON.stringify(route.json).replaceAll(':doc', documentId)

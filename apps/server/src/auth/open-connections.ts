@@ -12,18 +12,34 @@ export interface OpenConnection {
   documentId: string
   userId: string
   token: string
+  /** When the credential it was admitted with expires (ms since the epoch). */
+  expiresAt: number
   readOnly: boolean
   close(code: number, reason: string): void
 }
 
 export class OpenConnections {
   private readonly byId = new Map<string, OpenConnection>()
+  private readonly expiryTimer: NodeJS.Timeout
 
   constructor(
     private readonly accounts: Accounts,
     private readonly logger: Logger,
+    expiryCheckMs = 30_000,
   ) {
     accounts.onChange((change) => void this.recheckAffected(change))
+    // A session that runs out while its socket is open ends like a sign-out.
+    this.expiryTimer = setInterval(() => {
+      const now = Date.now()
+      for (const connection of this.byId.values()) {
+        if (connection.expiresAt <= now) void this.recheck(connection)
+      }
+    }, expiryCheckMs)
+    this.expiryTimer.unref()
+  }
+
+  close(): void {
+    clearInterval(this.expiryTimer)
   }
 
   add(connection: OpenConnection): void {
