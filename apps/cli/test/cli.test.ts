@@ -8,7 +8,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type ServerProcess, startServerProcess } from '@hashiya/testing'
+import {
+  type ServerProcess,
+  startServerProcess,
+  type TestAccount,
+  testAccount,
+} from '@hashiya/testing'
 import { unzipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -21,12 +26,16 @@ interface Run {
   stderr: string
 }
 
-function hashiya(args: string[], cwd: string): Promise<Run> {
+function hashiya(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['--conditions=source', '--import', TSX, ENTRY, ...args],
-      { cwd, env: { ...process.env, HASHIYA_SERVER: '', DATA_DIR: '' }, maxBuffer: 64 << 20 },
+      {
+        cwd,
+        env: { ...process.env, HASHIYA_SERVER: '', HASHIYA_TOKEN: '', DATA_DIR: '', ...env },
+        maxBuffer: 64 << 20,
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
         resolve({ code, stdout, stderr })
@@ -40,9 +49,11 @@ const PHRASE = 'بوتين طلب من ماسك'
 let server: ServerProcess
 let work: string
 let demoId = ''
+/** Exporting needs a lead or an administrator: the CLI runs with this lead's token. */
+let archivist: TestAccount
 
 async function api<T>(path: string): Promise<T> {
-  const response = await fetch(new URL(path, server.url))
+  const response = await fetch(new URL(path, server.url), { headers: archivist.headers })
   expect(response.status).toBe(200)
   return (await response.json()) as T
 }
@@ -50,6 +61,8 @@ async function api<T>(path: string): Promise<T> {
 beforeAll(async () => {
   server = await startServerProcess()
   work = mkdtempSync(join(tmpdir(), 'hashiya-cli-'))
+  archivist = await testAccount(server.url, 'archivist', 'lead')
+  const layla = await testAccount(server.url, 'layla', 'editor')
   const { documents } = await api<{ documents: { id: string }[] }>('/api/documents')
   demoId = documents[0]?.id ?? ''
   const { document } = await api<{ document: { text: string } }>(
@@ -58,7 +71,7 @@ beforeAll(async () => {
   const start = [...document.text.slice(0, document.text.indexOf(PHRASE))].length
   const created = await fetch(new URL(`/api/documents/${demoId}/annotations`, server.url), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hashiya-user': 'layla' },
+    headers: layla.headers,
     body: JSON.stringify({
       kind: 'claim',
       start,
@@ -76,7 +89,7 @@ afterAll(async () => {
 })
 
 describe.each([
-  ['a running server', () => ['--server', server.url]],
+  ['a running server', () => ['--server', server.url, '--token', archivist.token]],
   ['the data directory, with the server running', () => ['--data-dir', server.dataDir]],
 ])('hashiya against %s', (_name, where) => {
   it('lists the documents with their ids', async () => {
@@ -154,6 +167,40 @@ describe.each([
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/Could not import broken\.docx/)
     expect((await hashiya(['list', ...where()], work)).stdout).toBe(before)
+  })
+})
+
+describe('hashiya with accounts', () => {
+  it('takes the token from HASHIYA_TOKEN', async () => {
+    const run = await hashiya(['export', demoId, '-f', 'json', '-o', '-'], work, {
+      HASHIYA_SERVER: server.url,
+      HASHIYA_TOKEN: archivist.token,
+    })
+    expect(run.code, run.stderr).toBe(0)
+    expect(JSON.parse(run.stdout).annotations).toHaveLength(1)
+  })
+
+  it('says so clearly without a token, with a bad one, or one that may not export', async () => {
+    const signedOut = await hashiya(['list', '--server', server.url], work)
+    expect(signedOut.code).toBe(1)
+    expect(signedOut.stderr).toMatch(/401/)
+    expect(signedOut.stderr).not.toMatch(/\bat .+\.ts:\d+/)
+
+    const bad = await hashiya(['list', '--server', server.url, '--token', 'not-a-token'], work)
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/401/)
+
+    const editor = await testAccount(server.url, 'layla', 'editor')
+    const listed = await hashiya(['list', '--server', server.url, '--token', editor.token], work)
+    expect(listed.code, listed.stderr).toBe(0)
+    expect(listed.stdout).toContain(demoId)
+    const refused = await hashiya(
+      ['export', demoId, '-o', '-', '--server', server.url, '--token', editor.token],
+      work,
+    )
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/403/)
+    expect(refused.stdout).toBe('')
   })
 })
 

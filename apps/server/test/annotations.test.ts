@@ -4,7 +4,14 @@
  * writes is ignored and reported.
  */
 import { readAnnotations } from '@hashiya/annotations'
-import { type ServerProcess, startServerProcess, waitFor } from '@hashiya/testing'
+import {
+  type ServerProcess,
+  startServerProcess,
+  type TestAccount,
+  type TestRole,
+  testAccount,
+  waitFor,
+} from '@hashiya/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { connectStockClient, type StockClient, whenSynced } from './clients.js'
@@ -16,10 +23,30 @@ let first: ServerProcess
 let live: StockClient
 let text: string
 
+/** Accounts on the current server, by name: editors, a lead and a viewer. */
+const accounts = new Map<string, TestAccount>()
+const ROLES: [string, TestRole][] = [
+  ['editor-1', 'editor'],
+  ['api-user', 'editor'],
+  ['lead-1', 'lead'],
+  ['onlooker', 'viewer'],
+]
+
+async function signInAll() {
+  for (const [name, role] of ROLES) accounts.set(name, await testAccount(s.url, name, role))
+}
+
+function account(name: string): TestAccount {
+  const found = accounts.get(name)
+  if (!found) throw new Error(`no test account ${name}`)
+  return found
+}
+
 beforeAll(async () => {
   s = await startServerProcess()
   first = s
-  live = connectStockClient(s.wsUrl, DEMO, { userId: 'editor-1' })
+  await signInAll()
+  live = connectStockClient(s.wsUrl, DEMO, { token: account('editor-1').token, userId: 'editor-1' })
   await whenSynced(live)
   text = live.paragraphs().join('\n\n')
 })
@@ -34,7 +61,7 @@ afterAll(async () => {
 async function api(method: string, path: string, body?: unknown, user = 'api-user') {
   const response = await fetch(`${s.url}/api/documents/${DEMO}/annotations${path}`, {
     method,
-    headers: { 'content-type': 'application/json', 'x-hashiya-user': user },
+    headers: account(user).headers,
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   })
   const raw = await response.text()
@@ -202,13 +229,31 @@ describe('annotations API', () => {
   })
 
   it('answers 404 for an unknown document', async () => {
-    const response = await fetch(`${s.url}/api/documents/nothing-here/annotations`)
+    const headers = account('api-user').headers
+    const response = await fetch(`${s.url}/api/documents/nothing-here/annotations`, { headers })
     expect(response.status).toBe(404)
     const created = await fetch(`${s.url}/api/documents/nothing-here/annotations`, {
       method: 'POST',
+      headers,
       body: JSON.stringify({ kind: 'claim', start: 0, end: 1 }),
     })
     expect(created.status).toBe(404)
+  })
+
+  it('lets a viewer read annotations but not change them', async () => {
+    const before = (await api('GET', '')).json
+    expect((await api('GET', '', undefined, 'onlooker')).json).toEqual(before)
+    const refused = [
+      await api('POST', '', { kind: 'claim', ...range('صورة مركبة') }, 'onlooker'),
+      await api('PATCH', `/${claimId}`, { note: 'x' }, 'onlooker'),
+      await api('DELETE', `/${claimId}`, undefined, 'onlooker'),
+    ]
+    expect(refused.map((r) => [r.status, r.json.error.code])).toEqual([
+      [403, 'forbidden'],
+      [403, 'forbidden'],
+      [403, 'forbidden'],
+    ])
+    expect((await api('GET', '')).json).toEqual(before)
   })
 
   it('ignores and reports entries a faulty client writes, and keeps serving', async () => {
@@ -240,6 +285,7 @@ describe('annotations API', () => {
   it('keeps API changes across a restart, attributed in the update log', async () => {
     await s.stop()
     s = await startServerProcess({ dataDir: s.dataDir })
+    await signInAll()
     const { json } = await api('GET', '')
     expect(json.annotations.map((a: { id: string }) => a.id)).toContain(denialId)
     expect(json.annotations.find((a: { id: string }) => a.id === denialId).updatedBy).toBe(

@@ -3,13 +3,23 @@
  */
 import { spawnSync } from 'node:child_process'
 import { readDemoArticle } from '@hashiya/fixtures'
-import { SERVER_ENTRY, type ServerProcess, startServerProcess } from '@hashiya/testing'
+import {
+  adminAccount,
+  SERVER_ENTRY,
+  type ServerProcess,
+  startServerProcess,
+  type TestAccount,
+  testAccount,
+} from '@hashiya/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 let s: ServerProcess
+/** An editor: sees the demo (shared with everyone) and owns what it creates. */
+let reporter: TestAccount
 
 beforeAll(async () => {
   s = await startServerProcess({ env: { MAX_BODY_BYTES: String(64 * 1024) } })
+  reporter = await testAccount(s.url, 'reporter', 'editor')
 })
 
 afterAll(async () => {
@@ -17,11 +27,11 @@ afterAll(async () => {
   s.cleanup()
 })
 
-async function api(method: string, path: string, body?: string) {
+async function api(method: string, path: string, body?: string, account = reporter) {
   const response = await fetch(`${s.url}${path}`, {
     method,
     body,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: account.headers,
   })
   const text = await response.text()
   return { status: response.status, json: text ? JSON.parse(text) : null }
@@ -35,6 +45,7 @@ describe('documents API', () => {
     expect(json.documents[0]).toMatchObject({
       id: 'demo-musk-putin',
       title: readDemoArticle().title,
+      permission: 'edit',
     })
     expect(json.documents[0].size).toBeGreaterThan(1000)
     const demo = await api('GET', '/api/documents/demo-musk-putin')
@@ -49,6 +60,7 @@ describe('documents API', () => {
     )
     expect(created.status).toBe(201)
     expect(created.json.document.title).toBe('خبر عاجل')
+    expect(created.json.document.permission).toBe('manage')
     const id = created.json.document.id as string
     const read = await api('GET', `/api/documents/${id}`)
     expect(read.json.document.paragraphs).toEqual(['السطر الأول', 'السطر الثاني'])
@@ -128,6 +140,14 @@ describe('documents API', () => {
     },
   )
 
+  it('answers a request without credentials with 401', async () => {
+    for (const path of ['/api/documents', '/api/documents/demo-musk-putin', '/api/nothing-here']) {
+      const response = await fetch(`${s.url}${path}`)
+      expect(response.status, path).toBe(401)
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('signed-out')
+    }
+  })
+
   it('reports health', async () => {
     const { status, json } = await api('GET', '/healthz')
     expect(status).toBe(200)
@@ -153,10 +173,18 @@ describe('start-up', () => {
 
   it('does not bring the demo back after users deleted every document', async () => {
     const first = await startServerProcess()
-    await fetch(`${first.url}/api/documents/demo-musk-putin`, { method: 'DELETE' })
+    const deleted = await fetch(`${first.url}/api/documents/demo-musk-putin`, {
+      method: 'DELETE',
+      headers: (await adminAccount(first.url)).headers,
+    })
+    expect(deleted.status).toBe(204)
     await first.stop()
     const second = await startServerProcess({ dataDir: first.dataDir })
-    const listed = (await (await fetch(`${second.url}/api/documents`)).json()) as {
+    const listed = (await (
+      await fetch(`${second.url}/api/documents`, {
+        headers: (await adminAccount(second.url)).headers,
+      })
+    ).json()) as {
       documents: unknown[]
     }
     expect(listed.documents).toEqual([])

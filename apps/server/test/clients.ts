@@ -20,7 +20,14 @@ export interface StockClient {
 export function connectStockClient(
   wsUrl: string,
   documentId: string,
-  options: { token: string; name?: string; connect?: boolean },
+  options: {
+    /** A bearer token, sent as `?token=` (a stock client cannot send headers). */
+    token: string
+    /** The id announced in awareness; changes are attributed to the token's account. */
+    userId?: string
+    name?: string
+    connect?: boolean
+  },
 ): StockClient {
   const doc = createYDoc()
   const provider = new WebsocketProvider(`${wsUrl}/sync`, documentId, doc, {
@@ -31,6 +38,7 @@ export function connectStockClient(
     maxBackoffTime: 300,
   })
   provider.awareness.setLocalStateField('user', {
+    id: options.userId ?? 'test-user',
     name: options.name ?? 'Test',
     color: '#c0392b',
   })

@@ -3,12 +3,19 @@
  * batch of documents as one zip.
  */
 import { readDemoArticle } from '@hashiya/fixtures'
-import { type ServerProcess, startServerProcess } from '@hashiya/testing'
+import {
+  type ServerProcess,
+  startServerProcess,
+  type TestAccount,
+  testAccount,
+} from '@hashiya/testing'
 import { strFromU8, unzipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const DEMO = 'demo-musk-putin'
 let s: ServerProcess
+/** Exporting is for leads and administrators. */
+let exporter: TestAccount
 const text = readDemoArticle().paragraphs.join('\n\n')
 
 function range(phrase: string) {
@@ -17,17 +24,22 @@ function range(phrase: string) {
   return { start, end: start + Array.from(phrase).length }
 }
 
-async function post(path: string, body: unknown) {
+async function post(path: string, body: unknown, account = exporter) {
   const response = await fetch(`${s.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hashiya-user': 'exporter' },
+    headers: account.headers,
     body: JSON.stringify(body),
   })
   return { status: response.status, json: JSON.parse(await response.text()) }
 }
 
+/** A GET as the exporter. */
+const get = (path: string, account = exporter) =>
+  fetch(`${s.url}${path}`, { headers: account.headers })
+
 beforeAll(async () => {
   s = await startServerProcess()
+  exporter = await testAccount(s.url, 'exporter', 'lead')
   await post(`/api/documents/${DEMO}/annotations`, {
     kind: 'claim',
     ...range('بوتين طلب من ماسك عدم توفير خدمة ستارلينك'),
@@ -58,7 +70,7 @@ describe('export API', () => {
       'labelstudio-config': /application\/xml/,
     }
     for (const [format, type] of Object.entries(expected)) {
-      const response = await fetch(`${s.url}/api/documents/${DEMO}/export?format=${format}`)
+      const response = await get(`/api/documents/${DEMO}/export?format=${format}`)
       expect(response.status, format).toBe(200)
       expect(response.headers.get('content-type')).toMatch(type)
       const disposition = response.headers.get('content-disposition') ?? ''
@@ -70,9 +82,7 @@ describe('export API', () => {
   })
 
   it('exports native JSON whose offsets slice the text, and a past version without the later tag', async () => {
-    const now = JSON.parse(
-      await (await fetch(`${s.url}/api/documents/${DEMO}/export?format=json`)).text(),
-    )
+    const now = JSON.parse(await (await get(`/api/documents/${DEMO}/export?format=json`)).text())
     expect(now.annotations.map((a: { kind: string }) => a.kind).sort()).toEqual(['claim', 'quote'])
     for (const a of now.annotations) {
       expect(
@@ -82,14 +92,14 @@ describe('export API', () => {
       ).toBe(a.text)
     }
     const then = JSON.parse(
-      await (await fetch(`${s.url}/api/documents/${DEMO}/export?format=json&at=v1`)).text(),
+      await (await get(`/api/documents/${DEMO}/export?format=json&at=v1`)).text(),
     )
     expect(then.annotations.map((a: { kind: string }) => a.kind)).toEqual(['claim'])
     expect(then.document.version.seq).toBeGreaterThan(1)
   })
 
   it('keeps a hostile note inert in HTML', async () => {
-    const html = await (await fetch(`${s.url}/api/documents/${DEMO}/export?format=html`)).text()
+    const html = await (await get(`/api/documents/${DEMO}/export?format=html`)).text()
     expect(html).not.toMatch(/<script/i)
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
   })
@@ -98,7 +108,7 @@ describe('export API', () => {
     const other = await post('/api/documents', { title: 'خبر آخر', body: 'سطر واحد' })
     const response = await fetch(`${s.url}/api/export`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: exporter.headers,
       body: JSON.stringify({ format: 'csv', ids: [DEMO, other.json.document.id] }),
     })
     expect(response.status).toBe(200)
@@ -112,13 +122,21 @@ describe('export API', () => {
   })
 
   it('refuses unknown formats, documents and versions clearly', async () => {
-    expect((await fetch(`${s.url}/api/documents/${DEMO}/export?format=pdf`)).status).toBe(400)
-    expect((await fetch(`${s.url}/api/documents/nope/export?format=json`)).status).toBe(404)
-    expect((await fetch(`${s.url}/api/documents/${DEMO}/export?format=json&at=v77`)).status).toBe(
-      404,
-    )
+    expect((await get(`/api/documents/${DEMO}/export?format=pdf`)).status).toBe(400)
+    expect((await get(`/api/documents/nope/export?format=json`)).status).toBe(404)
+    expect((await get(`/api/documents/${DEMO}/export?format=json&at=v77`)).status).toBe(404)
     const batch = await post('/api/export', { format: 'json', ids: [DEMO, 'missing-doc'] })
     expect(batch.status).toBe(404)
     expect((await post('/api/export', { format: 'json', ids: [] })).status).toBe(422)
+  })
+
+  it('refuses an editor who may edit the document but not export it', async () => {
+    const editor = await testAccount(s.url, 'writer', 'editor')
+    expect((await get(`/api/documents/${DEMO}`, editor)).status).toBe(200)
+    const single = await get(`/api/documents/${DEMO}/export?format=json`, editor)
+    expect(single.status).toBe(403)
+    const batch = await post('/api/export', { format: 'json', ids: [DEMO] }, editor)
+    expect(batch.status).toBe(403)
+    expect(batch.json.error.code).toBe('forbidden')
   })
 })

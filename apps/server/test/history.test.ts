@@ -8,7 +8,14 @@ import {
   readAnnotations,
   updateAnnotation,
 } from '@hashiya/annotations'
-import { type ServerProcess, startServerProcess, waitFor } from '@hashiya/testing'
+import {
+  type ServerProcess,
+  startServerProcess,
+  type TestAccount,
+  type TestRole,
+  testAccount,
+  waitFor,
+} from '@hashiya/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
 import { connectStockClient, type StockClient, whenSynced } from './clients.js'
@@ -29,8 +36,36 @@ interface HistoryEvent {
   at: string
 }
 
-async function get(path: string) {
-  const response = await fetch(`${s.url}/api/documents/${DEMO}${path}`)
+/** Accounts on the current server, by name: editors, a viewer and a lead who reviews history. */
+const accounts = new Map<string, TestAccount>()
+const ROLES: [string, TestRole][] = [
+  ['leila', 'editor'],
+  ['sami', 'editor'],
+  ['omar', 'editor'],
+  ['hala', 'editor'],
+  ['observer', 'viewer'],
+  ['lead', 'lead'],
+]
+
+async function signInAll() {
+  for (const [name, role] of ROLES) accounts.set(name, await testAccount(s.url, name, role))
+}
+
+function account(name: string): TestAccount {
+  const found = accounts.get(name)
+  if (!found) throw new Error(`no test account ${name}`)
+  return found
+}
+
+/** A stock client on the demo signed in as `name`. */
+function connect(name: string): StockClient {
+  return connectStockClient(s.wsUrl, DEMO, { token: account(name).token, userId: name })
+}
+
+async function get(path: string, as = 'lead') {
+  const response = await fetch(`${s.url}/api/documents/${DEMO}${path}`, {
+    headers: account(as).headers,
+  })
   return { status: response.status, json: JSON.parse(await response.text()) }
 }
 
@@ -57,8 +92,9 @@ const COMPACTING = { env: { COMPACT_AFTER_UPDATES: '3' } }
 beforeAll(async () => {
   s = await startServerProcess(COMPACTING)
   first = s
-  leila = connectStockClient(s.wsUrl, DEMO, { userId: 'leila' })
-  sami = connectStockClient(s.wsUrl, DEMO, { userId: 'sami' })
+  await signInAll()
+  leila = connect('leila')
+  sami = connect('sami')
   await Promise.all([whenSynced(leila), whenSynced(sami)])
 })
 
@@ -80,7 +116,7 @@ describe('history API', () => {
     await settle()
     const response = await fetch(`${s.url}/api/documents/${DEMO}/versions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hashiya-user': 'lead' },
+      headers: account('lead').headers,
       body: JSON.stringify({ name: `step ${moments.length}` }),
     })
     const { version } = JSON.parse(await response.text())
@@ -198,7 +234,13 @@ describe('history API', () => {
       expect(status, query).toBe(400)
       expect(json.error.code).toBe('invalid-query')
     }
-    expect((await fetch(`${s.url}/api/documents/missing-doc/history`)).status).toBe(404)
+    const missing = await fetch(`${s.url}/api/documents/missing-doc/history`, {
+      headers: account('lead').headers,
+    })
+    expect(missing.status).toBe(404)
+    // History is for leads and administrators: an editor of the document may not read it.
+    expect((await get('/history', 'leila')).status).toBe(403)
+    expect((await get('/activity', 'leila')).status).toBe(403)
   })
 
   it('keeps the trail across a restart without recording anything twice', async () => {
@@ -207,18 +249,19 @@ describe('history API', () => {
     sami.provider.disconnect()
     await s.stop()
     s = await startServerProcess({ ...COMPACTING, dataDir: first.dataDir })
+    await signInAll()
     expect((await get('/history')).json.events).toEqual(before)
   })
 })
 
 describe('versions and time travel', () => {
   it('names a version, lists it, and reads the document and annotations as they were', async () => {
-    const client = connectStockClient(s.wsUrl, DEMO, { userId: 'omar' })
+    const client = connect('omar')
     try {
       await whenSynced(client)
       const named = await fetch(`${s.url}/api/documents/${DEMO}/versions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-hashiya-user': 'lead' },
+        headers: account('lead').headers,
         body: JSON.stringify({ name: 'قبل المراجعة' }),
       })
       expect(named.status).toBe(201)
@@ -262,6 +305,7 @@ describe('versions and time travel', () => {
       expect((await get('?at=someday')).status).toBe(404)
       const invalid = await fetch(`${s.url}/api/documents/${DEMO}/versions`, {
         method: 'POST',
+        headers: account('lead').headers,
         body: '{"name":""}',
       })
       expect(invalid.status).toBe(422)
@@ -273,14 +317,15 @@ describe('versions and time travel', () => {
 
 describe('diff and restore', () => {
   it('diffs two versions with users, and restores a past one as a recorded change', async () => {
-    const writer = connectStockClient(s.wsUrl, DEMO, { userId: 'hala' })
-    const observer = connectStockClient(s.wsUrl, DEMO, { userId: 'observer' })
+    const writer = connect('hala')
+    // A viewer: connected read-only, it still receives every change.
+    const observer = connect('observer')
     try {
       await Promise.all([whenSynced(writer), whenSynced(observer)])
       const post = async (path: string, body: unknown, user = 'lead') => {
         const response = await fetch(`${s.url}/api/documents/${DEMO}${path}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-hashiya-user': user },
+          headers: account(user).headers,
           body: JSON.stringify(body),
         })
         return { status: response.status, json: JSON.parse(await response.text()) }

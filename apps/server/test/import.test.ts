@@ -3,15 +3,32 @@
  * a bad file creates nothing.
  */
 import { readDemoArticle } from '@hashiya/fixtures'
-import { type ServerProcess, startServerProcess } from '@hashiya/testing'
+import {
+  type ServerProcess,
+  startServerProcess,
+  type TestAccount,
+  testAccount,
+} from '@hashiya/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const DEMO = 'demo-musk-putin'
 let s: ServerProcess
+/** An editor imports (and owns what it imports); a lead exports. */
+let leila: TestAccount
+let lead: TestAccount
 
 beforeAll(async () => {
   s = await startServerProcess({ env: { MAX_BODY_BYTES: String(256 * 1024) } })
+  leila = await testAccount(s.url, 'leila', 'editor')
+  lead = await testAccount(s.url, 'lead', 'lead')
 })
+
+/** A GET as `account` (leila by default). */
+const get = async (path: string, account = leila) =>
+  (await fetch(`${s.url}${path}`, { headers: account.headers })).text()
+
+/** Only the bearer token: a multipart upload sets its own content type. */
+const authorization = () => ({ authorization: `Bearer ${leila.token}` })
 
 afterAll(async () => {
   await s.stop()
@@ -26,12 +43,16 @@ async function upload(
   for (const [field, [name, content]] of Object.entries(files))
     form.append(field, new File([content], name))
   for (const [field, value] of Object.entries(fields)) form.append(field, value)
-  const response = await fetch(`${s.url}/api/documents/import`, { method: 'POST', body: form })
+  const response = await fetch(`${s.url}/api/documents/import`, {
+    method: 'POST',
+    headers: authorization(),
+    body: form,
+  })
   return { status: response.status, json: JSON.parse(await response.text()) }
 }
 
 const documentCount = async () =>
-  (JSON.parse(await (await fetch(`${s.url}/api/documents`)).text()).documents as unknown[]).length
+  (JSON.parse(await get('/api/documents')).documents as unknown[]).length
 
 describe('import API', () => {
   it('imports a plain-text article', async () => {
@@ -41,9 +62,8 @@ describe('import API', () => {
     expect(status).toBe(201)
     expect(json.document.title).toBe('تقرير عاجل')
     expect(json.report).toEqual({ format: 'txt', paragraphs: 2, annotations: 0, dropped: [] })
-    const read = JSON.parse(
-      await (await fetch(`${s.url}/api/documents/${json.document.id}`)).text(),
-    )
+    expect(json.document.permission).toBe('manage')
+    const read = JSON.parse(await get(`/api/documents/${json.document.id}`))
     expect(read.document.paragraphs).toEqual(['السطر الأول', 'السطر الثاني'])
   })
 
@@ -53,7 +73,7 @@ describe('import API', () => {
     const start = Array.from(text.slice(0, text.indexOf(phrase))).length
     await fetch(`${s.url}/api/documents/${DEMO}/annotations`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hashiya-user': 'leila' },
+      headers: leila.headers,
       body: JSON.stringify({
         kind: 'claim',
         start,
@@ -61,7 +81,7 @@ describe('import API', () => {
         note: 'من التقرير',
       }),
     })
-    const exported = await (await fetch(`${s.url}/api/documents/${DEMO}/export?format=json`)).text()
+    const exported = await get(`/api/documents/${DEMO}/export?format=json`, lead)
     const { status, json } = await upload(
       { file: ['demo.hashiya.json', exported] },
       { title: 'نسخة مستوردة' },
@@ -88,12 +108,8 @@ describe('import API', () => {
       author,
       createdAt,
     })
-    const original = JSON.parse(
-      await (await fetch(`${s.url}/api/documents/${DEMO}/annotations`)).text(),
-    )
-    const imported = JSON.parse(
-      await (await fetch(`${s.url}/api/documents/${json.document.id}/annotations`)).text(),
-    )
+    const original = JSON.parse(await get(`/api/documents/${DEMO}/annotations`))
+    const imported = JSON.parse(await get(`/api/documents/${json.document.id}/annotations`))
     expect(imported.annotations.map(pick)).toEqual(original.annotations.map(pick))
   })
 
@@ -118,9 +134,22 @@ describe('import API', () => {
     }
     const notMultipart = await fetch(`${s.url}/api/documents/import`, {
       method: 'POST',
+      headers: authorization(),
       body: '{}',
     })
     expect(notMultipart.status).toBe(415)
     expect(await documentCount()).toBe(before)
+  })
+
+  it('refuses an import from a viewer, who may not create documents', async () => {
+    const viewer = await testAccount(s.url, 'reader', 'viewer')
+    const form = new FormData()
+    form.append('file', new File(['سطر'], 'a.txt'))
+    const response = await fetch(`${s.url}/api/documents/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${viewer.token}` },
+      body: form,
+    })
+    expect(response.status).toBe(403)
   })
 })

@@ -5,7 +5,13 @@ import { join } from 'node:path'
 import { readDemoArticle } from '@hashiya/fixtures'
 import { SqliteDocumentStore } from '@hashiya/storage'
 import { encodeSyncStep1, encodeSyncUpdate, MessageType } from '@hashiya/sync-protocol'
-import { type ServerProcess, startServerProcess, waitFor } from '@hashiya/testing'
+import {
+  adminToken,
+  type ServerProcess,
+  startServerProcess,
+  testAccount,
+  waitFor,
+} from '@hashiya/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
@@ -23,10 +29,24 @@ async function server(options: Parameters<typeof startServerProcess>[0] = {}) {
   return started
 }
 
-function client(wsUrl: string, options: Parameters<typeof connectStockClient>[2] = {}) {
-  const created = connectStockClient(wsUrl, DEMO, options)
+/** A stock client; the test administrator's unless `options.token` says otherwise. */
+async function client(
+  s: ServerProcess,
+  options: Partial<Parameters<typeof connectStockClient>[2]> = {},
+) {
+  const token = options.token ?? (await adminToken(s.url))
+  const created = connectStockClient(s.wsUrl, DEMO, { ...options, token })
   clients.push(created)
   return created
+}
+
+/** The sync URL of the demo document with the administrator's token. */
+async function syncUrl(s: ServerProcess): Promise<string> {
+  return `${s.wsUrl}/sync/${DEMO}?token=${encodeURIComponent(await adminToken(s.url))}`
+}
+
+async function adminHeaders(s: ServerProcess): Promise<Record<string, string>> {
+  return { authorization: `Bearer ${await adminToken(s.url)}` }
 }
 
 afterEach(async () => {
@@ -56,8 +76,10 @@ async function rawSocket(
 describe('sync over WebSocket', () => {
   it('lets two stock clients converge, with awareness', async () => {
     const s = await server()
-    const a = client(s.wsUrl, { userId: 'alice', name: 'ليلى' })
-    const b = client(s.wsUrl, { userId: 'bob', name: 'سامي' })
+    const alice = await testAccount(s.url, 'alice')
+    const bob = await testAccount(s.url, 'bob')
+    const a = await client(s, { token: alice.token, userId: 'alice', name: 'ليلى' })
+    const b = await client(s, { token: bob.token, userId: 'bob', name: 'سامي' })
     await Promise.all([whenSynced(a), whenSynced(b)])
     expect(a.paragraphs()).toEqual(demoParagraphs)
     typeInto(a, 0, ' — تعديل من ليلى')
@@ -80,10 +102,10 @@ describe('sync over WebSocket', () => {
 
   it('gives a client that joins later the full state', async () => {
     const s = await server()
-    const a = client(s.wsUrl)
+    const a = await client(s)
     await whenSynced(a)
     for (let i = 0; i < 20; i++) typeInto(a, i % 3, ` ${i}`)
-    const late = client(s.wsUrl)
+    const late = await client(s)
     await waitFor(
       () => late.paragraphs().join() === a.paragraphs().join(),
       'late joiner to catch up',
@@ -93,7 +115,7 @@ describe('sync over WebSocket', () => {
 
   it('echoes an update back to its sender once it is stored', async () => {
     const s = await server()
-    const { ws, frames } = await rawSocket(`${s.wsUrl}/sync/${DEMO}`)
+    const { ws, frames } = await rawSocket(await syncUrl(s))
     const doc = new Y.Doc()
     doc.getText('probe').insert(0, 'echo')
     const update = Y.encodeStateAsUpdate(doc)
@@ -108,23 +130,29 @@ describe('sync over WebSocket', () => {
 
   it('keeps every update across a clean restart', async () => {
     const s = await server()
-    const a = client(s.wsUrl)
+    const a = await client(s)
     await whenSynced(a)
     typeInto(a, 2, ' قبل إعادة التشغيل')
-    const observer = client(s.wsUrl)
+    const observer = await client(s)
     await waitFor(() => observer.paragraphs()[2]?.endsWith('التشغيل') === true, 'relay')
     expect(await s.stop()).toBe(0)
     expect(s.output()).toContain('"msg":"stopped"')
     const restarted = await server({ dataDir: s.dataDir })
-    const fresh = client(restarted.wsUrl)
+    const fresh = await client(restarted)
     await whenSynced(fresh)
     expect(fresh.paragraphs()[2]).toBe(`${demoParagraphs[2]} قبل إعادة التشغيل`)
   })
 
   it('loses nothing any client saw relayed when the server is killed with SIGKILL', async () => {
     const s = await server()
-    const writer = client(s.wsUrl, { userId: 'writer' })
-    const watcher = client(s.wsUrl, { userId: 'watcher' })
+    const writer = await client(s, {
+      token: (await testAccount(s.url, 'writer')).token,
+      userId: 'writer',
+    })
+    const watcher = await client(s, {
+      token: (await testAccount(s.url, 'watcher')).token,
+      userId: 'watcher',
+    })
     await Promise.all([whenSynced(writer), whenSynced(watcher)])
     for (let i = 0; i < 30; i++) typeInto(writer, 3, ` ك${i}`)
     await waitFor(
@@ -136,14 +164,17 @@ describe('sync over WebSocket', () => {
     watcher.provider.disconnect()
     await s.kill()
     const restarted = await server({ dataDir: s.dataDir })
-    const fresh = client(restarted.wsUrl)
+    const fresh = await client(restarted)
     await whenSynced(fresh)
     expect(fresh.paragraphs()).toEqual(seen)
   })
 
   it('loads a cold document once for 50 clients connecting at the same instant', async () => {
     const s = await server()
-    const crowd = Array.from({ length: 50 }, (_, i) => client(s.wsUrl, { userId: `u${i}` }))
+    const token = await adminToken(s.url)
+    const crowd = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => client(s, { token, userId: `u${i}` })),
+    )
     await Promise.all(crowd.map((c) => whenSynced(c, 30_000)))
     for (const c of crowd) expect(c.paragraphs()).toEqual(demoParagraphs)
     // logs arrive through a pipe, independently of the sockets
@@ -153,10 +184,10 @@ describe('sync over WebSocket', () => {
 
   it('closes only the socket that sends a malformed frame', async () => {
     const s = await server({ env: { MAX_FRAME_BYTES: String(64 * 1024) } })
-    const a = client(s.wsUrl)
-    const b = client(s.wsUrl)
+    const a = await client(s)
+    const b = await client(s)
     await Promise.all([whenSynced(a), whenSynced(b)])
-    const url = `${s.wsUrl}/sync/${DEMO}`
+    const url = await syncUrl(s)
     const hostile: [string, Uint8Array | string, number][] = [
       [
         'random bytes',
@@ -194,9 +225,12 @@ describe('sync over WebSocket', () => {
 
   it('answers an unknown or invalid document id with an HTTP error, not an empty doc', async () => {
     const s = await server()
+    const token = encodeURIComponent(await adminToken(s.url))
     for (const [path, status] of [
-      ['/sync/no-such-document', 404],
-      ['/sync/bad%20id', 400],
+      [`/sync/no-such-document?token=${token}`, 404],
+      [`/sync/bad%20id?token=${token}`, 400],
+      [`/sync/${DEMO}`, 401],
+      [`/sync/${DEMO}?token=not-a-token`, 401],
     ] as const) {
       const error = await new Promise<number>((resolve) => {
         const ws = new WebSocket(`${s.wsUrl}${path}`)
@@ -209,11 +243,11 @@ describe('sync over WebSocket', () => {
 
   it('unloads an idle document and compacts it without losing history', async () => {
     const s = await server({ env: { UNLOAD_AFTER_MS: '100', COMPACT_AFTER_UPDATES: '5' } })
-    const a = client(s.wsUrl)
+    const a = await client(s)
     await whenSynced(a)
     for (let i = 0; i < 12; i++) typeInto(a, 0, `${i}`)
     const expected = `${demoParagraphs[0]}01234567891011`
-    const b = client(s.wsUrl)
+    const b = await client(s)
     await waitFor(() => b.paragraphs()[0] === expected, 'edits relayed')
     a.destroy()
     b.destroy()
@@ -221,11 +255,13 @@ describe('sync over WebSocket', () => {
       const health = (await (await fetch(`${s.url}/healthz`)).json()) as { documentsLoaded: number }
       return health.documentsLoaded === 0
     }, 'document to unload')
-    const document = (await (await fetch(`${s.url}/api/documents/${DEMO}`)).json()) as {
+    const document = (await (
+      await fetch(`${s.url}/api/documents/${DEMO}`, { headers: await adminHeaders(s) })
+    ).json()) as {
       document: { paragraphs: string[] }
     }
     expect(document.document.paragraphs[0]).toBe(expected)
-    const again = client(s.wsUrl)
+    const again = await client(s)
     await whenSynced(again)
     expect(again.paragraphs()[0]).toBe(expected)
     await waitFor(
@@ -245,20 +281,24 @@ describe('sync over WebSocket', () => {
 
   it('disconnects clients of a deleted document for good', async () => {
     const s = await server()
-    const a = client(s.wsUrl)
+    const a = await client(s)
     await whenSynced(a)
     const closed = new Promise<number>((resolve) =>
       a.provider.once('closed', (event: { code: number }) => resolve(event.code)),
     )
-    expect((await fetch(`${s.url}/api/documents/${DEMO}`, { method: 'DELETE' })).status).toBe(204)
+    const deleted = await fetch(`${s.url}/api/documents/${DEMO}`, {
+      method: 'DELETE',
+      headers: await adminHeaders(s),
+    })
+    expect(deleted.status).toBe(204)
     expect(await closed).toBe(4404)
   })
 
   it('sends awareness of everyone present to a newcomer', async () => {
     const s = await server()
-    const a = client(s.wsUrl, { name: 'ليلى' })
+    const a = await client(s, { name: 'ليلى' })
     await whenSynced(a)
-    const { frames, ws } = await rawSocket(`${s.wsUrl}/sync/${DEMO}`)
+    const { frames, ws } = await rawSocket(await syncUrl(s))
     await waitFor(
       () => frames.some((frame) => frame[0] === MessageType.awareness),
       'awareness frame',
