@@ -19,7 +19,8 @@ Where:
   --server <url>     a running server, e.g. http://127.0.0.1:8787 (or HASHIYA_SERVER)
   --token <token>    an API token for that server (or HASHIYA_TOKEN)
   --data-dir <dir>   the server's data directory, used directly (or DATA_DIR; default ./data)
-  --user <id>        who a direct import is attributed to (default: cli)
+  --user <account>   who a direct import is attributed to and owned by (default: cli,
+                     which only leads and admins see until it is shared)
 
 Formats: ${EXPORT_FORMATS.join(', ')}
 --at takes a version id (v12), a log position (s345) or an ISO time.

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { Accounts, SqliteAccountStore } from '@hashiya/accounts'
 import { newDocumentId } from '@hashiya/document'
 import {
   type ExportedFile,
@@ -65,6 +66,11 @@ export function openDataDirectory(dataDir: string, userId: string): Target {
     )
   }
   const store: DocumentStore = new SqliteDocumentStore({ filename })
+  // Lifetimes do not matter here: the command never signs anyone in.
+  const accounts = new Accounts(new SqliteAccountStore({ filename }), {
+    sessionTtlMs: 0,
+    maxTokenTtlMs: 0,
+  })
   return {
     description: dataDir,
     async list() {
@@ -114,9 +120,14 @@ export function openDataDirectory(dataDir: string, userId: string): Target {
         initialUpdate: result.update,
         userId,
       })
+      // Like a document made in the browser, it belongs to the account it is attributed to.
+      if (await accounts.getUser(userId)) await accounts.share(summary.id, userId, 'owner', userId)
       return { document: { id: summary.id, title: summary.title }, report: result.report }
     },
-    close: () => store.close(),
+    close: async () => {
+      await accounts.close()
+      await store.close()
+    },
   }
 }
 
@@ -153,8 +164,12 @@ export function connectToServer(serverUrl: string, token?: string): Target {
     }
     if (!response.ok) {
       const body = (await response.json().catch(() => ({}))) as ApiErrorBody
+      const hint =
+        response.status === 401
+          ? ' Pass --token (or set HASHIYA_TOKEN) with a token from POST /api/tokens.'
+          : ''
       throw new CliError(
-        `The server answered ${response.status}: ${body.error?.message ?? response.statusText}`,
+        `The server answered ${response.status}: ${body.error?.message ?? response.statusText}${hint}`,
       )
     }
     return response

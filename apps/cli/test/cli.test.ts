@@ -184,6 +184,7 @@ describe('hashiya with accounts', () => {
     const signedOut = await hashiya(['list', '--server', server.url], work)
     expect(signedOut.code).toBe(1)
     expect(signedOut.stderr).toMatch(/401/)
+    expect(signedOut.stderr).toContain('Pass --token (or set HASHIYA_TOKEN)')
     expect(signedOut.stderr).not.toMatch(/\bat .+\.ts:\d+/)
 
     const bad = await hashiya(['list', '--server', server.url, '--token', 'not-a-token'], work)
@@ -201,6 +202,23 @@ describe('hashiya with accounts', () => {
     expect(refused.code).toBe(1)
     expect(refused.stderr).toMatch(/403/)
     expect(refused.stdout).toBe('')
+  })
+
+  it('gives a direct import to the --user account, who then owns it on the server', async () => {
+    const file = join(work, 'مسودة.txt')
+    writeFileSync(file, 'سطر أول.\n\nسطر ثان.\n')
+    const run = await hashiya(
+      ['import', file, '--data-dir', server.dataDir, '--user', 'layla'],
+      work,
+    )
+    expect(run.code, run.stderr).toBe(0)
+    const id = run.stdout.split('\t')[0]
+    const editor = await testAccount(server.url, 'layla', 'editor')
+    const response = await fetch(new URL('/api/documents', server.url), { headers: editor.headers })
+    const { documents } = (await response.json()) as {
+      documents: { id: string; permission: string }[]
+    }
+    expect(documents.find((d) => d.id === id)?.permission).toBe('manage')
   })
 })
 

@@ -198,7 +198,7 @@ describe('signing in', () => {
   it('sets an HttpOnly, SameSite session cookie and says the same thing for a wrong name or password', async () => {
     const ok = await attempt(TEST_ADMIN.username, TEST_ADMIN.password)
     expect(ok.headers.get('set-cookie')).toMatch(
-      /^hashiya_session=[\w-]{40,}; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax$/,
+      /^hashiya_session=hs_[\w-]{40,}; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax$/,
     )
     const wrongName = (await (await attempt('nobody-here', 'whatever password')).json()) as object
     const wrongPassword = (await (

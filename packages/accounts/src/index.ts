@@ -32,6 +32,11 @@ export {
   verifyPassword,
 } from './passwords.js'
 export {
+  PostgresAccountStore,
+  type PostgresAccountStoreLogger,
+  type PostgresAccountStoreOptions,
+} from './postgres-account-store.js'
+export {
   ACCESS_LEVELS,
   type AccessLevel,
   atLeast,
