@@ -1,11 +1,14 @@
 import { lazy, Suspense } from 'react'
 import { useTranslation } from 'react-i18next'
 import { BrowserRouter, Route, Routes } from 'react-router'
-import { IdentityProvider } from './components/IdentityContext.js'
-import { UserDialog } from './components/UserDialog.js'
+import { AuthProvider } from './components/AuthContext.js'
+import { RequireAuth, SetupOnly, SignedOutOnly } from './components/RequireAuth.js'
 import type { KeyValueStore } from './lib/storage.js'
+import { AdminUsersPage } from './pages/AdminUsersPage.js'
 import { DocumentListPage } from './pages/DocumentListPage.js'
+import { LoginPage } from './pages/LoginPage.js'
 import { NotFoundPage } from './pages/NotFoundPage.js'
+import { SetupPage } from './pages/SetupPage.js'
 
 // the editor (Tiptap, Yjs, providers) is most of the code: load it when a document is opened
 const EditorPage = lazy(() =>
@@ -15,25 +18,43 @@ const EditorPage = lazy(() =>
 export function App({ store }: { store: KeyValueStore }) {
   const { t } = useTranslation()
   return (
-    <IdentityProvider store={store}>
+    <AuthProvider>
       <a className="skip-link" href="#main">
         {t('app.skipToContent')}
       </a>
       <BrowserRouter>
         <Routes>
-          <Route path="/" element={<DocumentListPage />} />
           <Route
-            path="/d/:id"
+            path="/login"
             element={
-              <Suspense fallback={<p className="article-loading">{t('editor.loading')}</p>}>
-                <EditorPage />
-              </Suspense>
+              <SignedOutOnly>
+                <LoginPage />
+              </SignedOutOnly>
             }
           />
-          <Route path="*" element={<NotFoundPage />} />
+          <Route
+            path="/setup"
+            element={
+              <SetupOnly>
+                <SetupPage />
+              </SetupOnly>
+            }
+          />
+          <Route element={<RequireAuth store={store} />}>
+            <Route path="/" element={<DocumentListPage />} />
+            <Route
+              path="/d/:id"
+              element={
+                <Suspense fallback={<p className="article-loading">{t('editor.loading')}</p>}>
+                  <EditorPage />
+                </Suspense>
+              }
+            />
+            <Route path="/admin/users" element={<AdminUsersPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
         </Routes>
       </BrowserRouter>
-      <UserDialog />
-    </IdentityProvider>
+    </AuthProvider>
   )
 }

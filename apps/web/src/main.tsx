@@ -11,6 +11,7 @@ import './styles/editor.css'
 import './styles/annotations.css'
 import './styles/history.css'
 import './styles/transfer.css'
+import './styles/accounts.css'
 
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'

@@ -46,6 +46,8 @@ interface AnnotationEntryProps {
   /** "Click the claim in the text" mode is on for this entry. */
   picking: boolean
   actions: EntryActions
+  /** Shown as text, without the controls that change it. */
+  readOnly: boolean
 }
 
 const INTERACTIVE = 'button, input, select, textarea, label, a'
@@ -60,7 +62,8 @@ function sameEntryProps(a: AnnotationEntryProps, b: AnnotationEntryProps): boole
     a.active === b.active &&
     a.selected === b.selected &&
     a.picking === b.picking &&
-    a.actions === b.actions
+    a.actions === b.actions &&
+    a.readOnly === b.readOnly
   )
 }
 
@@ -74,6 +77,7 @@ export const AnnotationEntry = memo(function AnnotationEntry({
   selected,
   picking,
   actions,
+  readOnly,
 }: AnnotationEntryProps) {
   const { t } = useTranslation()
   const { id, kind } = annotation
@@ -110,34 +114,42 @@ export const AnnotationEntry = memo(function AnnotationEntry({
         <span className={`annotation-entry__icon kind-color--${kind}`}>
           <KindIcon kind={kind} size={18} />
         </span>
-        <select
-          className="annotation-entry__kind"
-          data-testid="annotation-kind-select"
-          aria-label={t('annotations.kindLabel')}
-          value={kind}
-          onChange={(event) => {
-            if (isAnnotationKind(event.target.value)) actions.setKind(id, event.target.value)
-          }}
-        >
-          {ANNOTATION_KINDS.map((option) => (
-            <option key={option} value={option}>
-              {t(`annotations.kinds.${option}`)}
-            </option>
-          ))}
-        </select>
-        <span className="annotation-entry__author" title={annotation.author}>
+        {readOnly ? (
+          <span className="annotation-entry__kind-text" data-testid="annotation-kind">
+            {t(`annotations.kinds.${kind}`)}
+          </span>
+        ) : (
+          <select
+            className="annotation-entry__kind"
+            data-testid="annotation-kind-select"
+            aria-label={t('annotations.kindLabel')}
+            value={kind}
+            onChange={(event) => {
+              if (isAnnotationKind(event.target.value)) actions.setKind(id, event.target.value)
+            }}
+          >
+            {ANNOTATION_KINDS.map((option) => (
+              <option key={option} value={option}>
+                {t(`annotations.kinds.${option}`)}
+              </option>
+            ))}
+          </select>
+        )}
+        <span className="annotation-entry__author" title={annotation.author} dir="auto">
           {t('annotations.by', { name: authorName })}
         </span>
-        <button
-          type="button"
-          className="button button--icon annotation-entry__delete"
-          data-testid="annotation-delete"
-          aria-label={t('annotations.deleteLabel', { text: shortText })}
-          title={t('annotations.delete')}
-          onClick={() => actions.remove(id)}
-        >
-          <TrashIcon />
-        </button>
+        {!readOnly && (
+          <button
+            type="button"
+            className="button button--icon annotation-entry__delete"
+            data-testid="annotation-delete"
+            aria-label={t('annotations.deleteLabel', { text: shortText })}
+            title={t('annotations.delete')}
+            onClick={() => actions.remove(id)}
+          >
+            <TrashIcon />
+          </button>
+        )}
       </div>
 
       <button
@@ -154,29 +166,51 @@ export const AnnotationEntry = memo(function AnnotationEntry({
         {clip(annotation.text, 180)}
       </button>
 
-      {kindHasSpeaker(kind) && (
-        <DraftField
-          value={annotation.speaker}
-          onCommit={(speaker) => actions.setSpeaker(id, speaker)}
-          label={t('annotations.speaker')}
-          placeholder={t('annotations.speakerPlaceholder')}
-          maxLength={MAX_SPEAKER_LENGTH}
-          className="annotation-entry__speaker"
-          testId="annotation-speaker"
-        />
+      {readOnly ? (
+        <>
+          {kindHasSpeaker(kind) && annotation.speaker && (
+            <p className="annotation-entry__field" data-testid="annotation-speaker-text">
+              <span className="annotation-entry__field-label">{t('annotations.speaker')}: </span>
+              <span dir="auto">{annotation.speaker}</span>
+            </p>
+          )}
+          {annotation.note && (
+            <p
+              className="annotation-entry__field annotation-entry__field--note"
+              data-testid="annotation-note-text"
+            >
+              <span className="annotation-entry__field-label">{t('annotations.note')}: </span>
+              <span dir="auto">{annotation.note}</span>
+            </p>
+          )}
+        </>
+      ) : (
+        <>
+          {kindHasSpeaker(kind) && (
+            <DraftField
+              value={annotation.speaker}
+              onCommit={(speaker) => actions.setSpeaker(id, speaker)}
+              label={t('annotations.speaker')}
+              placeholder={t('annotations.speakerPlaceholder')}
+              maxLength={MAX_SPEAKER_LENGTH}
+              className="annotation-entry__speaker"
+              testId="annotation-speaker"
+            />
+          )}
+          <DraftField
+            value={annotation.note}
+            onCommit={(note) => actions.setNote(id, note)}
+            label={t('annotations.note')}
+            placeholder={t('annotations.notePlaceholder')}
+            maxLength={MAX_NOTE_LENGTH}
+            multiline
+            className="annotation-entry__note"
+            testId="annotation-note"
+          />
+        </>
       )}
-      <DraftField
-        value={annotation.note}
-        onCommit={(note) => actions.setNote(id, note)}
-        label={t('annotations.note')}
-        placeholder={t('annotations.notePlaceholder')}
-        maxLength={MAX_NOTE_LENGTH}
-        multiline
-        className="annotation-entry__note"
-        testId="annotation-note"
-      />
 
-      {relationType && (
+      {relationType && (!readOnly || annotation.relations.length > 0) && (
         <div className="annotation-entry__links">
           <span className="annotation-entry__links-label">
             {t(`annotations.relations.${relationType}`)}
@@ -191,57 +225,61 @@ export const AnnotationEntry = memo(function AnnotationEntry({
                     <span className="chip__text" lang="ar">
                       {label}
                     </span>
-                    <button
-                      type="button"
-                      className="chip__remove"
-                      data-testid="annotation-relation-remove"
-                      aria-label={t('annotations.unlink', { text: label })}
-                      title={t('annotations.unlink', { text: label })}
-                      onClick={() => actions.link(id, relation.target, false)}
-                    >
-                      <span aria-hidden="true">×</span>
-                    </button>
+                    {!readOnly && (
+                      <button
+                        type="button"
+                        className="chip__remove"
+                        data-testid="annotation-relation-remove"
+                        aria-label={t('annotations.unlink', { text: label })}
+                        title={t('annotations.unlink', { text: label })}
+                        onClick={() => actions.link(id, relation.target, false)}
+                      >
+                        <span aria-hidden="true">×</span>
+                      </button>
+                    )}
                   </li>
                 )
               })}
             </ul>
           )}
-          <div className="annotation-entry__link-controls">
-            <select
-              className="annotation-entry__link"
-              data-testid="annotation-link-select"
-              aria-label={t('annotations.linkLabel')}
-              value=""
-              disabled={linkable.length === 0}
-              onChange={(event) => {
-                if (event.target.value) actions.link(id, event.target.value, true)
-              }}
-            >
-              <option value="">
-                {linkable.length > 0
-                  ? t('annotations.linkPlaceholder')
-                  : claims.some((claim) => claim.id !== id)
-                    ? t('annotations.allLinked')
-                    : t('annotations.noClaims')}
-              </option>
-              {linkable.map((claim) => (
-                <option key={claim.id} value={claim.id}>
-                  {claim.label}
+          {!readOnly && (
+            <div className="annotation-entry__link-controls">
+              <select
+                className="annotation-entry__link"
+                data-testid="annotation-link-select"
+                aria-label={t('annotations.linkLabel')}
+                value=""
+                disabled={linkable.length === 0}
+                onChange={(event) => {
+                  if (event.target.value) actions.link(id, event.target.value, true)
+                }}
+              >
+                <option value="">
+                  {linkable.length > 0
+                    ? t('annotations.linkPlaceholder')
+                    : claims.some((claim) => claim.id !== id)
+                      ? t('annotations.allLinked')
+                      : t('annotations.noClaims')}
                 </option>
-              ))}
-            </select>
-            <button
-              type="button"
-              className="button button--small annotation-entry__pick"
-              data-testid="annotation-pick"
-              aria-pressed={picking}
-              title={t('annotations.pickTitle')}
-              disabled={claims.every((claim) => claim.id === id)}
-              onClick={() => actions.togglePicking(id)}
-            >
-              {picking ? t('annotations.cancelPick') : t('annotations.pick')}
-            </button>
-          </div>
+                {linkable.map((claim) => (
+                  <option key={claim.id} value={claim.id}>
+                    {claim.label}
+                  </option>
+                ))}
+              </select>
+              <button
+                type="button"
+                className="button button--small annotation-entry__pick"
+                data-testid="annotation-pick"
+                aria-pressed={picking}
+                title={t('annotations.pickTitle')}
+                disabled={claims.every((claim) => claim.id === id)}
+                onClick={() => actions.togglePicking(id)}
+              >
+                {picking ? t('annotations.cancelPick') : t('annotations.pick')}
+              </button>
+            </div>
+          )}
         </div>
       )}
     </li>

@@ -36,6 +36,8 @@ interface AnnotationPanelProps {
   pickingFor: string | null
   status: PanelStatus | null
   actions: EntryActions & { stopPicking(): void }
+  /** The account may only read this document: entries are shown, not edited. */
+  readOnly?: boolean
 }
 
 /**
@@ -53,6 +55,7 @@ export function AnnotationPanel({
   pickingFor,
   status,
   actions,
+  readOnly = false,
 }: AnnotationPanelProps) {
   const { t } = useTranslation()
   const headingId = useId()
@@ -222,7 +225,9 @@ export function AnnotationPanel({
       </div>
 
       {annotations.length === 0 ? (
-        <p className="annotation-panel__empty">{t('annotations.empty')}</p>
+        <p className="annotation-panel__empty">
+          {readOnly ? t('annotations.emptyReadOnly') : t('annotations.empty')}
+        </p>
       ) : shown.length === 0 ? (
         <div className="annotation-panel__empty">
           <p>{t('annotations.noMatches')}</p>
@@ -248,6 +253,7 @@ export function AnnotationPanel({
             selected={selectedId === annotation.id}
             picking={pickingFor === annotation.id}
             actions={actions}
+            readOnly={readOnly}
           />
         ))}
       </ol>

@@ -14,6 +14,9 @@ import { localStoreName } from './localCopy.js'
 /** How long to wait for the server before showing what IndexedDB has. */
 const LOCAL_FALLBACK_MS = 1500
 
+/** The server closes a connection whose account's permissions changed with this code (then it may reconnect). */
+const PERMISSIONS_CHANGED = 4001
+
 export interface SessionSnapshot {
   status: ProviderStatus
   /** The server has sent its state at least once since this session opened. */
@@ -24,8 +27,15 @@ export interface SessionSnapshot {
   localLoaded: boolean
   /** Enough content is present to start editing (server state, or local copy once the server is slow). */
   ready: boolean
-  /** The server refused the document for good (WebSocket close code 4400–4499). */
+  /**
+   * The server refused the document for good (WebSocket close code 4400–4499),
+   * or the app stopped the connection for such a reason (see `stop`).
+   */
   closedCode: number | null
+  /** Connections that failed before they opened (the server refused the upgrade, or is unreachable). */
+  failedConnects: number
+  /** Times the server closed the connection because this account's permissions changed (4001). */
+  permissionChanges: number
   presence: PresenceEntry[]
 }
 
@@ -42,6 +52,8 @@ export class CollabSession {
   private fallbackTimer: ReturnType<typeof setTimeout> | undefined
   private localFallback = false
   private destroyed = false
+  /** The current connection attempt reached "connected". */
+  private attemptOpened = false
 
   constructor(
     readonly docId: string,
@@ -55,8 +67,8 @@ export class CollabSession {
       console.warn('[hashiya] offline storage unavailable', error)
     }
     this.persistence = persistence
+    // the session cookie says who this is; nothing about the user goes in the URL
     this.provider = new WebsocketProvider(syncUrl(globalThis.location), docId, this.doc, {
-      params: { user: user.id },
       connect: false,
     })
     this.provider.awareness.setLocalStateField('user', { ...user })
@@ -68,12 +80,15 @@ export class CollabSession {
       localLoaded: persistence === null,
       ready: false,
       closedCode: null,
+      failedConnects: 0,
+      permissionChanges: 0,
       presence: this.readPresence(),
     }
 
     this.provider.on('status', this.onStatus)
     this.provider.on('sync', this.onSync)
     this.provider.on('closed', this.onClosed)
+    this.provider.on('connection-close', this.onConnectionClose)
     this.provider.awareness.on('change', this.onAwareness)
     persistence?.whenSynced.then(this.onLocalLoaded, (error: unknown) => {
       console.warn('[hashiya] could not read the offline copy', error)
@@ -101,6 +116,16 @@ export class CollabSession {
     this.provider.awareness.setLocalStateField('user', { ...user })
   }
 
+  /**
+   * Stops connecting for good, as if the server had closed with `code` (the
+   * app found out why connections fail: signed out, no access).
+   */
+  stop(code: number): void {
+    if (this.destroyed) return
+    this.provider.disconnect()
+    this.update({ closedCode: code, status: 'disconnected' })
+  }
+
   destroy(): void {
     if (this.destroyed) return
     this.destroyed = true
@@ -109,6 +134,7 @@ export class CollabSession {
     this.provider.off('status', this.onStatus)
     this.provider.off('sync', this.onSync)
     this.provider.off('closed', this.onClosed)
+    this.provider.off('connection-close', this.onConnectionClose)
     this.provider.awareness.off('change', this.onAwareness)
     this.provider.destroy()
     void this.persistence?.destroy()
@@ -129,6 +155,7 @@ export class CollabSession {
   }
 
   private onStatus = ({ status }: { status: ProviderStatus }): void => {
+    if (status === 'connected') this.attemptOpened = true
     this.update({
       status,
       hasConnected: this.snapshot.hasConnected || status === 'connected',
@@ -142,6 +169,18 @@ export class CollabSession {
 
   private onClosed = ({ code }: { code: number }): void => {
     this.update({ closedCode: code, status: 'disconnected' })
+  }
+
+  /** Every closed connection: `event` is null when this side closed it. */
+  private onConnectionClose = (event: CloseEvent | null): void => {
+    const opened = this.attemptOpened
+    this.attemptOpened = false
+    if (!event) return
+    if (event.code === PERMISSIONS_CHANGED) {
+      this.update({ permissionChanges: this.snapshot.permissionChanges + 1 })
+    } else if (!opened) {
+      this.update({ failedConnects: this.snapshot.failedConnects + 1 })
+    }
   }
 
   private onLocalLoaded = (): void => {

@@ -7,7 +7,7 @@ import { CollabSession, type SessionSnapshot } from './session.js'
 /**
  * Opens a collaboration session for a document while the component is mounted
  * (null until it is open). The session changes only with the document or the
- * user id; name and colour changes are published to the open session.
+ * account; name and colour changes are published to the open session.
  */
 export function useCollabSession(
   docId: string | null,
@@ -20,12 +20,11 @@ export function useCollabSession(
 ): CollabSession | null {
   const [session, setSession] = useState<CollabSession | null>(null)
   const userId = user.id
-  const hasName = user.name.length > 0
   const { store, serverCreatedAt } = options
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the session follows the user id only; later name/colour changes go through setUser below
   useEffect(() => {
-    if (!docId || !hasName) return
+    if (!docId) return
     let cancelled = false
     let opened: CollabSession | null = null
     void prepareLocalCopy(store, docId, serverCreatedAt).then(() => {
@@ -38,7 +37,7 @@ export function useCollabSession(
       opened?.destroy()
       setSession(null)
     }
-  }, [docId, userId, hasName, store, serverCreatedAt])
+  }, [docId, userId, store, serverCreatedAt])
 
   useEffect(() => {
     session?.setUser(user)
@@ -54,6 +53,8 @@ const EMPTY: SessionSnapshot = {
   localLoaded: false,
   ready: false,
   closedCode: null,
+  failedConnects: 0,
+  permissionChanges: 0,
   presence: [],
 }
 

@@ -1,12 +1,17 @@
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link } from 'react-router'
+import { Link, NavLink } from 'react-router'
+import { useOptionalSession } from './AuthContext.js'
 import { LanguageSwitch } from './LanguageSwitch.js'
-import { UserButton } from './UserButton.js'
+import { UserMenu } from './UserMenu.js'
 
-/** The bar at the top of every page: brand, page-specific items, the user and the language. */
+/**
+ * The bar at the top of every page: brand, page-specific items, and the
+ * signed-in person's menu (or, before signing in, the language).
+ */
 export function AppHeader({ children }: { children?: ReactNode }) {
   const { t } = useTranslation()
+  const session = useOptionalSession()
   return (
     <header className="app-header">
       <Link to="/" className="brand" aria-label={t('app.home')}>
@@ -17,8 +22,16 @@ export function AppHeader({ children }: { children?: ReactNode }) {
       </Link>
       <div className="app-header__middle">{children}</div>
       <div className="app-header__end">
-        <UserButton />
-        <LanguageSwitch />
+        {session?.abilities.manageUsers && (
+          <NavLink
+            to="/admin/users"
+            className="button button--quiet nav-link"
+            data-testid="nav-admin"
+          >
+            {t('admin.nav')}
+          </NavLink>
+        )}
+        {session ? <UserMenu /> : <LanguageSwitch />}
       </div>
     </header>
   )

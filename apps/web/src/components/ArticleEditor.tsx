@@ -35,9 +35,11 @@ import { TimeTravelView } from '../history/TimeTravelView.js'
 import { useHistoryData } from '../history/useHistoryData.js'
 import { useUserDirectory } from '../history/users.js'
 import type { AuditEvent, Version } from '../lib/historyApi.js'
+import type { DocumentCapabilities } from '../lib/permissions.js'
 import { ExportMenu } from './ExportMenu.js'
 import { TabList } from './TabList.js'
 import { Toolbar } from './Toolbar.js'
+import { useDirectory } from './UserDirectory.js'
 
 interface ArticleEditorProps {
   session: CollabSession
@@ -46,6 +48,8 @@ interface ArticleEditorProps {
   presence: readonly PresenceEntry[]
   /** The article title, shown above the editor. */
   title: ReactNode
+  /** What this account may do here (read-only without `edit`). */
+  capabilities: DocumentCapabilities
 }
 
 /** What the article column shows: the live editor, the article at a past point, or a comparison. */
@@ -66,9 +70,17 @@ const prefersReducedMotion = () =>
  * edits them. Mounted once the session has content (see
  * `SessionSnapshot.ready`), so typing never races the first sync.
  */
-export function ArticleEditor({ session, user, presence, title }: ArticleEditorProps) {
+export function ArticleEditor({
+  session,
+  user,
+  presence,
+  title,
+  capabilities,
+}: ArticleEditorProps) {
   const { t, i18n } = useTranslation()
   const doc = session.doc
+  const editable = capabilities.edit
+  const directory = useDirectory()
   // built once per session; later name/colour changes are published through awareness
   const initialUser = useRef(user).current
   const label = t('editor.label')
@@ -78,12 +90,15 @@ export function ArticleEditor({ session, user, presence, title }: ArticleEditorP
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const [pickingFor, setPickingFor] = useState<string | null>(null)
   const [status, setStatus] = useState<PanelStatus | null>(null)
-  const [sideTab, setSideTab] = useState<SideTab>('annotations')
-  const [view, setView] = useState<ArticleView>({ mode: 'live' })
+  const [chosenTab, setSideTab] = useState<SideTab>('annotations')
+  const [chosenView, setView] = useState<ArticleView>({ mode: 'live' })
+  // without the history ability (or once it is gone) only the live article and its annotations
+  const sideTab = capabilities.history ? chosenTab : 'annotations'
+  const view: ArticleView = capabilities.history ? chosenView : { mode: 'live' }
   const historyData = useHistoryData(
     session.docId,
     doc,
-    sideTab === 'history' || view.mode !== 'live',
+    capabilities.history && (sideTab === 'history' || view.mode !== 'live'),
   )
 
   // the editor reports events through these; they always see the latest state
@@ -106,6 +121,7 @@ export function ArticleEditor({ session, user, presence, title }: ArticleEditorP
   const editor = useEditor(
     {
       ...ARTICLE_EDITOR_OPTIONS,
+      editable,
       extensions: articleExtensions({
         document: doc,
         provider: session.provider,
@@ -128,6 +144,13 @@ export function ArticleEditor({ session, user, presence, title }: ArticleEditorP
     [session],
   )
 
+  // a permission that changes while the document is open (shared, unshared, role changed)
+  useEffect(() => {
+    if (editor.isDestroyed || editor.isEditable === editable) return
+    editor.setEditable(editable)
+    if (!editable) setPickingFor(null)
+  }, [editor, editable])
+
   // follow the UI language without rebuilding the editor (which would drop the undo history)
   useEffect(() => {
     if (editor.isDestroyed) return
@@ -145,19 +168,25 @@ export function ArticleEditor({ session, user, presence, title }: ArticleEditorP
   )
 
   /** Runs a change to the annotations; a change that fails (e.g. deleted meanwhile) is reported. */
-  const attempt = useCallback((change: () => void): boolean => {
-    try {
-      change()
-      return true
-    } catch (error) {
-      console.warn('[hashiya] annotation change failed', error)
-      setStatus({ text: (t) => t('annotations.failed'), tone: 'error' })
-      return false
-    }
-  }, [])
+  const attempt = useCallback(
+    (change: () => void): boolean => {
+      // read only: the panel offers no changes, and none are made
+      if (!editor.isEditable) return false
+      try {
+        change()
+        return true
+      } catch (error) {
+        console.warn('[hashiya] annotation change failed', error)
+        setStatus({ text: (t) => t('annotations.failed'), tone: 'error' })
+        return false
+      }
+    },
+    [editor],
+  )
 
   const tag = useCallback(
     (kind: AnnotationKind) => {
+      if (!editor.isEditable) return
       const range = taggableRange(editor.state)
       const text = range ? editor.state.doc.textBetween(range.from, range.to, ' ', ' ') : ''
       const id = tagSelection(editor, { document: doc, kind, author: initialUser.id })
@@ -183,7 +212,7 @@ export function ArticleEditor({ session, user, presence, title }: ArticleEditorP
     },
     onPick: (ids) => {
       const source = latest.current.pickingFor
-      if (!source) return
+      if (!source || !editor.isEditable) return
       if (ids === null) {
         setPickingFor(null)
         return
@@ -237,6 +266,7 @@ export function ArticleEditor({ session, user, presence, title }: ArticleEditorP
     const onKey = (event: KeyboardEvent) => {
       const target = document.activeElement
       if (target && target !== document.body) return
+      if (!editor.isEditable) return
       if (!(event.ctrlKey || event.metaKey) || event.altKey) return
       const key = event.key.toLowerCase()
       const redo = key === 'y' || (key === 'z' && event.shiftKey)
@@ -306,11 +336,13 @@ export function ArticleEditor({ session, user, presence, title }: ArticleEditorP
     [editor, doc, initialUser.id, attempt, textOf],
   )
 
+  // display names of authors: the newsroom's directory, else who is present
   const names = useMemo(() => {
     const map = new Map(presence.map((entry) => [entry.id, entry.name]))
+    for (const [id, name] of directory.names) map.set(id, name)
     if (user.name) map.set(user.id, user.name)
     return map
-  }, [presence, user.id, user.name])
+  }, [presence, directory.names, user.id, user.name])
 
   const self = useMemo(
     () => ({ id: user.id, name: user.name, color: user.color }),
@@ -336,16 +368,28 @@ export function ArticleEditor({ session, user, presence, title }: ArticleEditorP
       <div className="editor-column">
         <div className="article-head">
           {title}
-          <ExportMenu
-            docId={session.docId}
-            at={view.mode === 'at' ? view.at : null}
-            pointName={view.mode === 'at' ? view.name : null}
-          />
+          {!editable && (
+            <span
+              className="badge badge--readonly"
+              data-testid="read-only-badge"
+              title={t('editor.readOnlyHint')}
+            >
+              <LockIcon />
+              {t('editor.readOnly')}
+            </span>
+          )}
+          {capabilities.export && (
+            <ExportMenu
+              docId={session.docId}
+              at={view.mode === 'at' ? view.at : null}
+              pointName={view.mode === 'at' ? view.name : null}
+            />
+          )}
         </div>
         {view.mode === 'at' && (
           <TimeTravelView
             docId={session.docId}
-            userId={user.id}
+            canRestore={capabilities.restore}
             at={view.at}
             name={view.name}
             onExit={() => setView({ mode: 'live' })}
@@ -371,7 +415,7 @@ export function ArticleEditor({ session, user, presence, title }: ArticleEditorP
           className={`article${pickingFor ? ' article--picking' : ''}`}
           hidden={view.mode !== 'live'}
         >
-          <Toolbar editor={editor} />
+          {editable && <Toolbar editor={editor} />}
           <div className="article__page">
             <EditorContent editor={editor} className="article__content" />
           </div>
@@ -379,23 +423,28 @@ export function ArticleEditor({ session, user, presence, title }: ArticleEditorP
         </div>
       </div>
       <div className="side-panel">
-        <TabList
-          tabs={SIDE_TABS}
-          selected={sideTab}
-          onSelect={setSideTab}
-          label={t('history.sidePanel')}
-          className="side-tabs"
-          tabClassName="side-tabs__tab"
-          tabId={(tab) => `side-tab-${tab}`}
-          panelId={(tab) => `side-panel-${tab}`}
-          testId={(tab) => `${tab}-tab`}
-        >
-          {(tab) => (tab === 'annotations' ? t('annotations.panelTitle') : t('history.tab'))}
-        </TabList>
+        {capabilities.history && (
+          <TabList
+            tabs={SIDE_TABS}
+            selected={sideTab}
+            onSelect={setSideTab}
+            label={t('history.sidePanel')}
+            className="side-tabs"
+            tabClassName="side-tabs__tab"
+            tabId={(tab) => `side-tab-${tab}`}
+            panelId={(tab) => `side-panel-${tab}`}
+            testId={(tab) => `${tab}-tab`}
+          >
+            {(tab) => (tab === 'annotations' ? t('annotations.panelTitle') : t('history.tab'))}
+          </TabList>
+        )}
         <div
-          role="tabpanel"
+          // a tab panel when there are tabs (the history tab is only there for reviewers)
+          {...(capabilities.history
+            ? { role: 'tabpanel', 'aria-labelledby': 'side-tab-annotations' }
+            : {})}
           id="side-panel-annotations"
-          aria-labelledby="side-tab-annotations"
+          className="side-panel__pane"
           hidden={sideTab !== 'annotations'}
         >
           <AnnotationPanel
@@ -408,13 +457,14 @@ export function ArticleEditor({ session, user, presence, title }: ArticleEditorP
             pickingFor={pickingFor}
             status={status}
             actions={actions}
+            readOnly={!editable}
           />
         </div>
         {sideTab === 'history' && (
           <div role="tabpanel" id="side-panel-history" aria-labelledby="side-tab-history">
             <HistoryPanel
               docId={session.docId}
-              userId={user.id}
+              canSaveVersion={capabilities.saveVersion}
               refreshKey={historyData.refreshKey}
               userIds={historyData.userIds}
               versions={historyData.versions}
@@ -430,5 +480,27 @@ export function ArticleEditor({ session, user, presence, title }: ArticleEditorP
         )}
       </div>
     </div>
+  )
+}
+
+function LockIcon() {
+  return (
+    <svg
+      className="icon"
+      viewBox="0 0 24 24"
+      width="14"
+      height="14"
+      aria-hidden="true"
+      focusable="false"
+    >
+      <path
+        d="M7 11V8a5 5 0 0 1 10 0v3M6 11h12v9H6z"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
+    </svg>
   )
 }

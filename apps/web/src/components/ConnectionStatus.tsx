@@ -1,10 +1,8 @@
 import { useTranslation } from 'react-i18next'
 import type { SessionSnapshot } from '../collab/session.js'
 import { useOnline } from '../collab/useCollabSession.js'
+import { CLOSE_CODES } from '../lib/auth.js'
 import { connectionLabelKey, connectionState } from '../lib/connection.js'
-
-/** The server closes the sockets of a deleted document with this code. */
-const DELETED_CLOSE_CODE = 4404
 
 /** Connected / reconnecting / offline, announced politely to screen readers when it changes. */
 export function ConnectionStatus({ snapshot }: { snapshot: SessionSnapshot }) {
@@ -13,11 +11,15 @@ export function ConnectionStatus({ snapshot }: { snapshot: SessionSnapshot }) {
   const closed = snapshot.closedCode !== null
   const state = connectionState({ status: snapshot.status, online, closed })
   const label =
-    snapshot.closedCode === DELETED_CLOSE_CODE
+    snapshot.closedCode === CLOSE_CODES.documentDeleted
       ? t('connection.deleted')
-      : closed
-        ? t('connection.refused')
-        : t(connectionLabelKey(state, snapshot.hasConnected))
+      : snapshot.closedCode === CLOSE_CODES.accessRemoved
+        ? t('connection.accessRemoved')
+        : snapshot.closedCode === CLOSE_CODES.signedOut
+          ? t('connection.signedOut')
+          : closed
+            ? t('connection.refused')
+            : t(connectionLabelKey(state, snapshot.hasConnected))
   return (
     <div
       className={`connection connection--${state}`}

@@ -10,13 +10,15 @@ interface DocumentRowProps {
   document: DocumentSummary
   onRenamed(document: DocumentSummary): void
   onDeleteRequest(document: DocumentSummary): void
+  /** Can be chosen for a batch export (the account may export). */
+  selectable: boolean
   /** Chosen for a batch export. */
   selected: boolean
   onSelectedChange(document: DocumentSummary, selected: boolean): void
 }
 
 export function DocumentRow(props: DocumentRowProps) {
-  const { document, onRenamed, onDeleteRequest, selected, onSelectedChange } = props
+  const { document, onRenamed, onDeleteRequest, selectable, selected, onSelectedChange } = props
   const { t, i18n } = useTranslation()
   const [renaming, setRenaming] = useState(false)
   const [draft, setDraft] = useState(document.title)
@@ -27,6 +29,7 @@ export function DocumentRow(props: DocumentRowProps) {
   const wasRenaming = useRef(false)
   const id = useId()
   const title = document.title || t('list.untitled')
+  const manage = document.permission === 'manage'
 
   useEffect(() => {
     if (renaming) inputRef.current?.select()
@@ -58,16 +61,19 @@ export function DocumentRow(props: DocumentRowProps) {
       className={`document-row${selected ? ' document-row--selected' : ''}`}
       data-testid="document-row"
       data-document-id={document.id}
+      data-permission={document.permission}
     >
-      <input
-        type="checkbox"
-        className="document-row__select"
-        checked={selected}
-        onChange={(event) => onSelectedChange(document, event.target.checked)}
-        aria-label={t('batch.selectLabel', { title })}
-        data-testid="document-select"
-      />
-      {renaming ? (
+      {selectable && (
+        <input
+          type="checkbox"
+          className="document-row__select"
+          checked={selected}
+          onChange={(event) => onSelectedChange(document, event.target.checked)}
+          aria-label={t('batch.selectLabel', { title })}
+          data-testid="document-select"
+        />
+      )}
+      {renaming && manage ? (
         <form className="document-row__rename" onSubmit={onSubmit}>
           <label className="visually-hidden" htmlFor={`${id}-title`}>
             {t('list.renameLabel', { title })}
@@ -125,33 +131,46 @@ export function DocumentRow(props: DocumentRowProps) {
                 <span className="visually-hidden">{t('list.columnSize')}: </span>
                 {formatBytes(document.size, i18n.language)}
               </span>
+              {document.permission !== 'manage' && (
+                <>
+                  <span aria-hidden="true"> · </span>
+                  <span
+                    className={`document-row__permission document-row__permission--${document.permission}`}
+                    data-testid="document-permission"
+                  >
+                    {t(`list.permission.${document.permission}`)}
+                  </span>
+                </>
+              )}
             </p>
           </div>
-          <div className="document-row__actions">
-            <button
-              ref={renameButtonRef}
-              type="button"
-              className="button button--quiet"
-              onClick={() => {
-                setDraft(document.title)
-                setError('')
-                setRenaming(true)
-              }}
-              aria-label={t('list.renameActionLabel', { title })}
-              data-testid="rename-document"
-            >
-              {t('list.rename')}
-            </button>
-            <button
-              type="button"
-              className="button button--quiet button--danger-text"
-              onClick={() => onDeleteRequest(document)}
-              aria-label={t('list.deleteLabel', { title })}
-              data-testid="delete-document"
-            >
-              {t('list.delete')}
-            </button>
-          </div>
+          {manage && (
+            <div className="document-row__actions">
+              <button
+                ref={renameButtonRef}
+                type="button"
+                className="button button--quiet"
+                onClick={() => {
+                  setDraft(document.title)
+                  setError('')
+                  setRenaming(true)
+                }}
+                aria-label={t('list.renameActionLabel', { title })}
+                data-testid="rename-document"
+              >
+                {t('list.rename')}
+              </button>
+              <button
+                type="button"
+                className="button button--quiet button--danger-text"
+                onClick={() => onDeleteRequest(document)}
+                aria-label={t('list.deleteLabel', { title })}
+                data-testid="delete-document"
+              >
+                {t('list.delete')}
+              </button>
+            </div>
+          )}
         </>
       )}
     </li>

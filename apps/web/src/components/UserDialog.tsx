@@ -17,40 +17,32 @@ const COLOR_NAMES = {
 } as const satisfies Record<(typeof USER_COLORS)[number], string>
 
 /**
- * Asks for a display name and colour: on the first visit (and then it cannot be
- * dismissed without a name), and whenever the person wants to change them.
+ * The colour this person appears in (caret, presence, history), a preference
+ * kept in this browser; the name comes from their account.
  */
 export function UserDialog() {
   const { t } = useTranslation()
-  const { identity, needsProfile, saveProfile, dialogOpen, closeDialog } = useIdentity()
+  const { identity, saveColor, dialog, closeDialog } = useIdentity()
+  const open = dialog === 'color'
   const dialogRef = useRef<HTMLDialogElement>(null)
-  const [name, setName] = useState(identity.name)
   const [color, setColor] = useState(identity.color)
-  const [error, setError] = useState('')
   const titleId = useId()
   const introId = useId()
-  const errorId = useId()
 
   useEffect(() => {
-    const dialog = dialogRef.current
-    if (!dialog) return
-    if (dialogOpen && !dialog.open) {
-      setName(identity.name)
+    const element = dialogRef.current
+    if (!element) return
+    if (open && !element.open) {
       setColor(identity.color)
-      setError('')
-      dialog.showModal()
-    } else if (!dialogOpen && dialog.open) {
-      dialog.close()
+      element.showModal()
+    } else if (!open && element.open) {
+      element.close()
     }
-  }, [dialogOpen, identity])
+  }, [open, identity])
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
-    if (!name.trim()) {
-      setError(t('user.nameRequired'))
-      return
-    }
-    saveProfile({ name, color })
+    saveColor(color)
   }
 
   const colors: readonly string[] = USER_COLORS.includes(color as (typeof USER_COLORS)[number])
@@ -63,49 +55,18 @@ export function UserDialog() {
       className="dialog"
       aria-labelledby={titleId}
       aria-describedby={introId}
-      onCancel={(event) => {
-        // the first time, a name is needed before anything else
-        if (needsProfile) event.preventDefault()
-        else closeDialog()
-      }}
+      data-testid="color-dialog"
       onClose={() => {
-        if (!needsProfile) closeDialog()
+        if (open) closeDialog()
       }}
     >
       <form className="dialog__form" onSubmit={onSubmit} noValidate>
         <h2 id={titleId} className="dialog__title">
-          {t('user.dialogTitle')}
+          {t('user.colorTitle')}
         </h2>
         <p id={introId} className="dialog__intro">
-          {t('user.dialogIntro')}
+          {t('user.colorIntro', { name: identity.name })}
         </p>
-        <div className="field">
-          <label className="field__label" htmlFor={`${titleId}-name`}>
-            {t('user.nameLabel')}
-          </label>
-          <input
-            id={`${titleId}-name`}
-            className="input"
-            data-testid="user-name-input"
-            value={name}
-            onChange={(event) => {
-              setName(event.target.value)
-              if (error) setError('')
-            }}
-            placeholder={t('user.namePlaceholder')}
-            autoComplete="name"
-            maxLength={40}
-            required
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? errorId : undefined}
-            autoFocus
-          />
-          {error && (
-            <p id={errorId} className="field__error" role="alert">
-              {error}
-            </p>
-          )}
-        </div>
         <fieldset className="field colors">
           <legend className="field__label">{t('user.colorLabel')}</legend>
           <div className="colors__options">
@@ -121,6 +82,7 @@ export function UserDialog() {
                     onChange={() => setColor(option)}
                     className="colors__radio"
                     aria-label={t(`colors.${key}`)}
+                    data-testid={`color-${key}`}
                   />
                   <span className="colors__swatch" style={{ backgroundColor: option }} />
                 </label>
@@ -129,14 +91,12 @@ export function UserDialog() {
           </div>
         </fieldset>
         <div className="dialog__actions">
-          <button type="submit" className="button button--primary" data-testid="user-name-save">
+          <button type="submit" className="button button--primary" data-testid="color-save">
             {t('user.save')}
           </button>
-          {!needsProfile && (
-            <button type="button" className="button" onClick={closeDialog}>
-              {t('user.cancel')}
-            </button>
-          )}
+          <button type="button" className="button" onClick={closeDialog}>
+            {t('user.cancel')}
+          </button>
         </div>
       </form>
     </dialog>

@@ -12,7 +12,8 @@ const SECTIONS: Section[] = ['events', 'versions', 'activity']
 
 interface HistoryPanelProps {
   docId: string
-  userId: string
+  /** Naming the current state as a version is offered. */
+  canSaveVersion: boolean
   refreshKey: number
   userIds: readonly string[]
   versions: readonly Version[]
@@ -68,7 +69,7 @@ export function HistoryPanel(props: HistoryPanelProps) {
         {section === 'versions' && (
           <Versions
             docId={props.docId}
-            userId={props.userId}
+            canSave={props.canSaveVersion}
             versions={props.versions}
             error={props.versionsFailed}
             users={props.users}

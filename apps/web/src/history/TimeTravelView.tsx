@@ -14,7 +14,8 @@ import { PastParagraph } from './PastText.js'
 
 interface TimeTravelViewProps {
   docId: string
-  userId: string
+  /** Putting the live document back as it was here is offered. */
+  canRestore: boolean
   /** `v12`, `s345` or an ISO time. */
   at: string
   /** The version's name, when it has one. */
@@ -34,7 +35,7 @@ type State =
  * the server's text and annotation offsets (never through the live editor).
  */
 export function TimeTravelView(props: TimeTravelViewProps) {
-  const { docId, userId, at, name, onExit, onCompare, onRestored } = props
+  const { docId, canRestore, at, name, onExit, onCompare, onRestored } = props
   const { t, i18n } = useTranslation()
   const [state, setState] = useState<State>({ status: 'loading' })
   const [confirming, setConfirming] = useState(false)
@@ -69,7 +70,7 @@ export function TimeTravelView(props: TimeTravelViewProps) {
   const restore = () => {
     setRestoring(true)
     setRestoreFailed(false)
-    restoreVersion(docId, at, userId).then(
+    restoreVersion(docId, at).then(
       () => {
         setRestoring(false)
         setConfirming(false)
@@ -117,15 +118,17 @@ export function TimeTravelView(props: TimeTravelViewProps) {
           >
             {t('history.compareWithNow')}
           </button>
-          <button
-            type="button"
-            className="button button--danger button--small"
-            data-testid="restore-version"
-            onClick={() => setConfirming(true)}
-            disabled={state.status !== 'ready'}
-          >
-            {t('history.restore')}
-          </button>
+          {canRestore && (
+            <button
+              type="button"
+              className="button button--danger button--small"
+              data-testid="restore-version"
+              onClick={() => setConfirming(true)}
+              disabled={state.status !== 'ready'}
+            >
+              {t('history.restore')}
+            </button>
+          )}
         </div>
       </div>
       {restoreFailed && (

@@ -7,7 +7,8 @@ import type { UserDirectory } from './users.js'
 
 interface VersionsProps {
   docId: string
-  userId: string
+  /** The form that names the current state is shown. */
+  canSave: boolean
   /** Newest first, as the server sends them. */
   versions: readonly Version[]
   error: boolean
@@ -28,7 +29,7 @@ export function versionLabel(version: Version, t: TFunction, language: string): 
 
 /** Named versions and automatic checkpoints: name the current state, pick one to look at. */
 export function Versions(props: VersionsProps) {
-  const { docId, userId, versions, error, users, currentAt, onSaved, onOpen, onCompare } = props
+  const { docId, canSave, versions, error, users, currentAt, onSaved, onOpen, onCompare } = props
   const { t, i18n } = useTranslation()
   const nameId = useId()
   const sliderId = useId()
@@ -49,7 +50,7 @@ export function Versions(props: VersionsProps) {
       return
     }
     setSaving(true)
-    createVersion(docId, trimmed, userId).then(
+    createVersion(docId, trimmed).then(
       () => {
         setSaving(false)
         setName('')
@@ -65,35 +66,37 @@ export function Versions(props: VersionsProps) {
 
   return (
     <section className="versions" aria-label={t('history.versions')}>
-      <form className="version-form" onSubmit={save}>
-        <label htmlFor={nameId}>{t('history.nameVersion')}</label>
-        <div className="version-form__row">
-          <input
-            id={nameId}
-            className="input input--compact"
-            data-testid="version-name-input"
-            maxLength={200}
-            placeholder={t('history.namePlaceholder')}
-            value={name}
-            dir="auto"
-            onChange={(event) => setName(event.target.value)}
-          />
-          <button
-            type="submit"
-            className="button button--primary button--small"
-            data-testid="version-save"
-            disabled={saving}
+      {canSave && (
+        <form className="version-form" onSubmit={save}>
+          <label htmlFor={nameId}>{t('history.nameVersion')}</label>
+          <div className="version-form__row">
+            <input
+              id={nameId}
+              className="input input--compact"
+              data-testid="version-name-input"
+              maxLength={200}
+              placeholder={t('history.namePlaceholder')}
+              value={name}
+              dir="auto"
+              onChange={(event) => setName(event.target.value)}
+            />
+            <button
+              type="submit"
+              className="button button--primary button--small"
+              data-testid="version-save"
+              disabled={saving}
+            >
+              {t('history.saveVersion')}
+            </button>
+          </div>
+          <p
+            className={`version-form__status${status?.tone === 'error' ? ' version-form__status--error' : ''}`}
+            role="status"
           >
-            {t('history.saveVersion')}
-          </button>
-        </div>
-        <p
-          className={`version-form__status${status?.tone === 'error' ? ' version-form__status--error' : ''}`}
-          role="status"
-        >
-          {status?.text}
-        </p>
-      </form>
+            {status?.text}
+          </p>
+        </form>
+      )}
 
       {error && (
         <p className="message message--error" role="alert">

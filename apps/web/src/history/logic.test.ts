@@ -58,7 +58,8 @@ describe('users and times', () => {
   })
 
   it('shortens ids, scales axes, points before a deletion', () => {
-    expect(shortId('0123456789abcdef')).toBe('012345…')
+    expect(shortId('1b4e28ba-2fa1-11d2-883f-0016d3cca427')).toBe('1b4e28…')
+    expect(shortId('mohammed.al-khatib')).toBe('mohammed.al-khatib')
     expect(niceScale(7)).toEqual({ max: 8, step: 2 })
     expect(niceScale(0)).toEqual({ max: 1, step: 1 })
     expect(pointOfEvent({ seq: 10, action: 'deleted' })).toBe('s9')

@@ -3,7 +3,8 @@
  * user display names and colours, relative times, chart scales.
  */
 import type { AnnotationKind } from '@hashiya/annotations'
-import { USER_COLORS } from '@hashiya/editor'
+import { isUserColor } from '@hashiya/editor'
+import { defaultColorFor } from '../lib/identity.js'
 import type { KeyValueStore } from '../lib/storage.js'
 
 export interface Marked {
@@ -77,17 +78,16 @@ function sameMarks(a: Segment['marks'], b: Segment['marks']): boolean {
   return a.length === b.length && a.every((m, i) => m.id === b[i]?.id)
 }
 
-/** A short, readable form of a random user id. */
+/**
+ * How to show a user id nobody has a name for: an account name (at most 32
+ * characters) as it is, a long random id from before accounts shortened.
+ */
 export function shortId(id: string): string {
-  return id.length > 8 ? `${id.slice(0, 6)}…` : id
+  return id.length > 32 ? `${id.slice(0, 6)}…` : id
 }
 
-/** A stable colour for a user whose own colour is unknown. */
-export function colorForId(id: string): string {
-  let hash = 0
-  for (const char of id) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0
-  return USER_COLORS[hash % USER_COLORS.length] ?? USER_COLORS[0]
-}
+/** A stable colour for a user whose own colour is unknown (the one their account starts with). */
+export const colorForId = defaultColorFor
 
 export interface KnownUser {
   name: string
@@ -105,7 +105,8 @@ export function readKnownUsers(store: KeyValueStore): Map<string, KnownUser> {
     for (const [id, value] of Object.entries(raw)) {
       const { name, color } = (value ?? {}) as { name?: unknown; color?: unknown }
       if (typeof name === 'string' && name) {
-        map.set(id, { name, color: typeof color === 'string' ? color : colorForId(id) })
+        // written by this app, but storage can be edited: only a #rrggbb colour is used in styles
+        map.set(id, { name, color: isUserColor(color) ? color.toLowerCase() : colorForId(id) })
       }
     }
     return map

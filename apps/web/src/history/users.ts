@@ -2,6 +2,7 @@ import type { PresenceEntry } from '@hashiya/editor'
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useIdentity } from '../components/IdentityContext.js'
+import { useDirectory } from '../components/UserDirectory.js'
 import { colorForId, type KnownUser, readKnownUsers, rememberUsers, shortId } from './logic.js'
 
 export interface UserDirectory {
@@ -10,8 +11,10 @@ export interface UserDirectory {
 }
 
 /**
- * Display names and colours of users by id: the people present first, then the
- * ones this browser has seen before, otherwise a short form of the id.
+ * Display names and colours of users by id: names from the newsroom's
+ * directory (accounts), else the people present, else the ones this browser
+ * has seen before, otherwise the id itself; colours as the people present
+ * chose them, else as seen before, else one that follows from the id.
  */
 export function useUserDirectory(
   presence: readonly PresenceEntry[],
@@ -19,6 +22,7 @@ export function useUserDirectory(
 ): UserDirectory {
   const { t } = useTranslation()
   const { store } = useIdentity()
+  const { names: accounts } = useDirectory()
   const [known, setKnown] = useState<Map<string, KnownUser>>(() => readKnownUsers(store))
 
   useEffect(() => {
@@ -33,7 +37,10 @@ export function useUserDirectory(
       nameOf: (id) => {
         if (!id) return t('history.unknownUser')
         const name =
-          present.get(id)?.name || known.get(id)?.name || (id === self.id ? self.name : '')
+          (id === self.id ? self.name : '') ||
+          accounts.get(id) ||
+          present.get(id)?.name ||
+          known.get(id)?.name
         if (!name) return shortId(id)
         return id === self.id ? t('annotations.you', { name }) : name
       },
@@ -46,5 +53,5 @@ export function useUserDirectory(
         )
       },
     }
-  }, [presence, known, self, t])
+  }, [presence, known, self, accounts, t])
 }

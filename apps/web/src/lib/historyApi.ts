@@ -8,7 +8,7 @@ import {
   AUDIT_ACTIONS,
   type AuditAction,
 } from '@hashiya/annotations'
-import { ApiError, errorFromBody } from './api.js'
+import { request } from './api.js'
 
 export { AUDIT_ACTIONS, type AuditAction }
 
@@ -91,34 +91,9 @@ export interface Diff {
   annotations: AnnotationChange[]
 }
 
-async function call<T>(path: string, init: RequestInit = {}, signal?: AbortSignal): Promise<T> {
-  let response: Response
-  try {
-    response = await fetch(path, {
-      ...init,
-      signal,
-      headers: {
-        Accept: 'application/json',
-        ...(init.body ? { 'Content-Type': 'application/json' } : {}),
-        ...init.headers,
-      },
-    })
-  } catch (cause) {
-    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause
-    throw new ApiError(0, 'network', '')
-  }
-  let body: unknown
-  try {
-    body = await response.json()
-  } catch {
-    throw new ApiError(
-      response.status,
-      response.ok ? 'bad_response' : `http_${response.status}`,
-      '',
-    )
-  }
-  if (!response.ok) throw errorFromBody(response.status, body)
-  return body as T
+/** A GET (or a JSON POST) of the history API, through the app's one request function. */
+function call<T>(path: string, init: RequestInit = {}, signal?: AbortSignal): Promise<T> {
+  return request<T>(path, { ...init, signal })
 }
 
 const base = (id: string) => `/api/documents/${encodeURIComponent(id)}`
@@ -156,11 +131,11 @@ export async function getVersions(docId: string, signal?: AbortSignal): Promise<
   return versions
 }
 
-export async function createVersion(docId: string, name: string, userId: string): Promise<Version> {
+/** Names the current state (attributed by the server to the signed-in account). */
+export async function createVersion(docId: string, name: string): Promise<Version> {
   const { version } = await call<{ version: Version }>(`${base(docId)}/versions`, {
     method: 'POST',
     body: JSON.stringify({ name }),
-    headers: { 'x-hashiya-user': userId },
   })
   return version
 }
@@ -200,14 +175,10 @@ export function getDiff(
   return call<Diff>(`${base(docId)}/diff${queryString({ from, to })}`, {}, signal)
 }
 
-export function restoreVersion(
-  docId: string,
-  at: string,
-  userId: string,
-): Promise<{ version: Version }> {
+/** Puts the live document back as it was at `at` (attributed to the signed-in account). */
+export function restoreVersion(docId: string, at: string): Promise<{ version: Version }> {
   return call<{ version: Version }>(`${base(docId)}/restore`, {
     method: 'POST',
     body: JSON.stringify({ at }),
-    headers: { 'x-hashiya-user': userId },
   })
 }

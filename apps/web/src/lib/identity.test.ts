@@ -1,56 +1,52 @@
+import { USER_COLORS } from '@hashiya/editor'
 import { describe, expect, it } from 'vitest'
 import {
-  hasProfile,
-  loadIdentity,
-  saveProfile,
+  colorPreference,
+  defaultColorFor,
+  identityOf,
+  saveColor,
   USER_COLOR_KEY,
-  USER_ID_KEY,
-  USER_NAME_KEY,
 } from './identity.js'
 import { memoryStore } from './storage.js'
 
 describe('identity', () => {
-  it('creates a random id and colour once and keeps them', () => {
+  it('takes the id and display name from the account', () => {
+    const identity = identityOf(memoryStore(), { id: 'salma', displayName: '  سلمى\n حداد ' })
+    expect(identity.id).toBe('salma')
+    expect(identity.name).toBe('سلمى حداد')
+  })
+
+  it('falls back to the account name when the display name is unusable', () => {
+    expect(identityOf(memoryStore(), { id: 'omar', displayName: '\u0000 ' }).name).toBe('omar')
+  })
+
+  it('gives each account a stable colour from the palette until one is chosen', () => {
     const store = memoryStore()
-    const first = loadIdentity(store)
-    expect(first.id).toMatch(/^[0-9a-f-]{36}$/)
-    expect(first.color).toMatch(/^#[0-9a-f]{6}$/)
-    expect(first.name).toBe('')
-    expect(hasProfile(first)).toBe(false)
-    expect(loadIdentity(store)).toEqual(first)
-    expect(store.getItem(USER_ID_KEY)).toBe(first.id)
+    const first = identityOf(store, { id: 'omar', displayName: 'Omar' })
+    expect(USER_COLORS).toContain(first.color)
+    expect(first.color).toBe(defaultColorFor('omar'))
+    expect(identityOf(store, { id: 'omar', displayName: 'Omar' }).color).toBe(first.color)
   })
 
-  it('gives different browsers different ids', () => {
-    expect(loadIdentity(memoryStore()).id).not.toBe(loadIdentity(memoryStore()).id)
-  })
-
-  it('reads a name set before the page loads (as end-to-end tests do)', () => {
-    const store = memoryStore({ [USER_NAME_KEY]: '  سلمى  ' })
-    const identity = loadIdentity(store)
-    expect(identity.name).toBe('سلمى')
-    expect(hasProfile(identity)).toBe(true)
-  })
-
-  it('replaces an unusable stored id or colour', () => {
-    const store = memoryStore({ [USER_ID_KEY]: 'x', [USER_COLOR_KEY]: 'red' })
-    const identity = loadIdentity(store)
-    expect(identity.id).not.toBe('x')
-    expect(identity.color).toMatch(/^#[0-9a-f]{6}$/)
-  })
-
-  it('saves name and colour without changing the id', () => {
+  it('remembers a chosen colour per account', () => {
     const store = memoryStore()
-    const { id } = loadIdentity(store)
-    const saved = saveProfile(store, { name: ' Omar\n Said ', color: '#1D4ED8' })
-    expect(saved).toEqual({ id, name: 'Omar Said', color: '#1d4ed8' })
-    expect(loadIdentity(store)).toEqual(saved)
+    saveColor(store, 'omar', '#1D4ED8')
+    saveColor(store, 'salma', '#be185d')
+    expect(identityOf(store, { id: 'omar', displayName: 'Omar' }).color).toBe('#1d4ed8')
+    expect(colorPreference(store, 'salma')).toBe('#be185d')
+    expect(colorPreference(store, 'layla')).toBeNull()
   })
 
-  it('refuses an empty name or a bad colour', () => {
+  it('refuses a colour that is not #rrggbb', () => {
     const store = memoryStore()
-    expect(() => saveProfile(store, { name: '   ', color: '#1d4ed8' })).toThrow()
-    expect(() => saveProfile(store, { name: 'Omar', color: 'blue' })).toThrow()
-    expect(store.getItem(USER_NAME_KEY)).toBeNull()
+    expect(() => saveColor(store, 'omar', 'blue')).toThrow()
+    expect(colorPreference(store, 'omar')).toBeNull()
+  })
+
+  it('ignores what the key held before accounts (one colour for the browser)', () => {
+    const store = memoryStore({ [USER_COLOR_KEY]: '#1d4ed8' })
+    expect(colorPreference(store, 'omar')).toBeNull()
+    saveColor(store, 'omar', '#15803d')
+    expect(colorPreference(store, 'omar')).toBe('#15803d')
   })
 })

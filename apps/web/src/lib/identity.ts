@@ -1,61 +1,57 @@
 /**
- * Who the local person is, until accounts exist: a random id made once per
- * browser, and a display name and colour they pick. Kept in localStorage under
- * the keys below (end-to-end tests set them before the page loads).
+ * Who the local person is: the signed-in account (its id and display name come
+ * from the server) and the colour they like to appear in, a preference kept in
+ * this browser. Without a choice the colour follows from the account id, so the
+ * same person looks the same everywhere.
  */
 import { type CollabUser, cleanUserName, isUserColor, USER_COLORS } from '@hashiya/editor'
 import type { KeyValueStore } from './storage.js'
 
-export const USER_ID_KEY = 'hashiya.user.id'
-export const USER_NAME_KEY = 'hashiya.user.name'
+/** The chosen colour of each account, by id (one browser may be used by several people). */
 export const USER_COLOR_KEY = 'hashiya.user.color'
 
-const USER_ID_PATTERN = /^[A-Za-z0-9-]{8,64}$/
-
-/** The stored identity; `name` is empty until the person has picked one. */
+/** The identity shown to colleagues (awareness, carets, presence). */
 export type Identity = CollabUser
 
-function newUserId(): string {
-  return globalThis.crypto.randomUUID()
+/** A stable colour for an id, from the palette. */
+export function defaultColorFor(id: string): string {
+  let hash = 0
+  for (const char of id) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0
+  return USER_COLORS[hash % USER_COLORS.length] ?? USER_COLORS[0]
 }
 
-function randomColor(): string {
-  const [index = 0] = globalThis.crypto.getRandomValues(new Uint32Array(1))
-  return USER_COLORS[index % USER_COLORS.length] ?? USER_COLORS[0]
-}
-
-/**
- * Reads the identity, creating and storing the id and colour on first use.
- * Ids are never regenerated once stored, so the server can attribute edits.
- */
-export function loadIdentity(store: KeyValueStore): Identity {
-  let id = store.getItem(USER_ID_KEY)
-  if (!id || !USER_ID_PATTERN.test(id)) {
-    id = newUserId()
-    store.setItem(USER_ID_KEY, id)
+function readColors(store: KeyValueStore): Record<string, string> {
+  try {
+    const raw = JSON.parse(store.getItem(USER_COLOR_KEY) ?? '{}') as unknown
+    // before accounts this key held one colour for the browser
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return {}
+    return raw as Record<string, string>
+  } catch {
+    return {}
   }
-  let color = store.getItem(USER_COLOR_KEY)
-  if (!isUserColor(color)) {
-    color = randomColor()
-    store.setItem(USER_COLOR_KEY, color)
-  }
-  const name = cleanUserName(store.getItem(USER_NAME_KEY) ?? '')
-  return { id, name, color: color.toLowerCase() }
 }
 
-/** Stores a new name and colour (the id stays). Returns the identity as stored. */
-export function saveProfile(
+export function colorPreference(store: KeyValueStore, userId: string): string | null {
+  const color = readColors(store)[userId]
+  return isUserColor(color) ? color.toLowerCase() : null
+}
+
+/** The identity of a signed-in account in this browser. */
+export function identityOf(
   store: KeyValueStore,
-  profile: { name: string; color: string },
+  user: { id: string; displayName: string },
 ): Identity {
-  const name = cleanUserName(profile.name)
-  if (!name) throw new Error('A display name is required')
-  if (!isUserColor(profile.color)) throw new Error(`Not a #rrggbb colour: ${profile.color}`)
-  store.setItem(USER_NAME_KEY, name)
-  store.setItem(USER_COLOR_KEY, profile.color.toLowerCase())
-  return loadIdentity(store)
+  return {
+    id: user.id,
+    name: cleanUserName(user.displayName) || user.id,
+    color: colorPreference(store, user.id) ?? defaultColorFor(user.id),
+  }
 }
 
-export function hasProfile(identity: Identity): boolean {
-  return identity.name.length > 0
+/** Remembers the colour an account chose in this browser. */
+export function saveColor(store: KeyValueStore, userId: string, color: string): void {
+  if (!isUserColor(color)) throw new Error(`Not a #rrggbb colour: ${color}`)
+  const colors = readColors(store)
+  colors[userId] = color.toLowerCase()
+  store.setItem(USER_COLOR_KEY, JSON.stringify(colors))
 }

@@ -3,7 +3,13 @@
  * (a zip downloaded through a blob), and the import upload (XMLHttpRequest, so
  * that the upload's progress can be shown).
  */
-import { ApiError, type DocumentSummary, errorFromBody } from './api.js'
+import {
+  ApiError,
+  type DocumentSummary,
+  errorFromBody,
+  parseRetryAfter,
+  reportSignedOut,
+} from './api.js'
 
 /** The formats the server exports, in the order the menus list them. */
 export const EXPORT_FORMATS = [
@@ -88,6 +94,7 @@ export async function exportDocuments(
   try {
     response = await fetch('/api/export', {
       method: 'POST',
+      credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', Accept: 'application/zip, application/json' },
       body: JSON.stringify({ format, ids }),
     })
@@ -95,13 +102,14 @@ export async function exportDocuments(
     throw new ApiError(0, 'network', '')
   }
   if (!response.ok) {
+    if (response.status === 401) reportSignedOut()
     let body: unknown
     try {
       body = await response.json()
     } catch {
       body = undefined
     }
-    throw errorFromBody(response.status, body)
+    throw errorFromBody(response.status, body, parseRetryAfter(response.headers.get('Retry-After')))
   }
   const blob = await response.blob()
   const filename = filenameFromDisposition(
@@ -163,7 +171,10 @@ export function importDocument(
       } else if (xhr.status >= 200 && xhr.status < 300) {
         reject(new ApiError(xhr.status, 'bad_response', ''))
       } else {
-        reject(errorFromBody(xhr.status, body))
+        if (xhr.status === 401) reportSignedOut()
+        reject(
+          errorFromBody(xhr.status, body, parseRetryAfter(xhr.getResponseHeader('Retry-After'))),
+        )
       }
     })
     xhr.addEventListener('error', () => reject(new ApiError(0, 'network', '')))

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { forgetLocalCopy } from '../collab/localCopy.js'
 import { AppHeader } from '../components/AppHeader.js'
+import { useSession } from '../components/AuthContext.js'
 import { BatchExport } from '../components/BatchExport.js'
 import { ConfirmDialog } from '../components/ConfirmDialog.js'
 import { DocumentRow } from '../components/DocumentRow.js'
@@ -11,6 +12,7 @@ import { NewDocumentForm } from '../components/NewDocumentForm.js'
 import { useDocumentTitle } from '../components/useDocumentTitle.js'
 import { type DocumentSummary, deleteDocument, listDocuments } from '../lib/api.js'
 import { errorMessage } from '../lib/errors.js'
+import { listCapabilities } from '../lib/permissions.js'
 
 type ListState =
   | { kind: 'loading' }
@@ -24,6 +26,8 @@ function newestFirst(a: DocumentSummary, b: DocumentSummary): number {
 export function DocumentListPage() {
   const { t } = useTranslation()
   const { store } = useIdentity()
+  const { abilities } = useSession()
+  const can = listCapabilities(abilities)
   useDocumentTitle(t('list.pageTitle'))
   const [state, setState] = useState<ListState>({ kind: 'loading' })
   const [toDelete, setToDelete] = useState<DocumentSummary | null>(null)
@@ -114,7 +118,7 @@ export function DocumentListPage() {
     <>
       <AppHeader />
       <main id="main" className="page page--list" tabIndex={-1}>
-        <div className="list-layout">
+        <div className={`list-layout${can.create ? '' : ' list-layout--single'}`}>
           <section className="documents" aria-labelledby="documents-heading">
             <div className="documents__head">
               <h1 id="documents-heading" className="page__title">
@@ -125,17 +129,19 @@ export function DocumentListPage() {
                   {t('list.count', { count: state.documents.length })}
                 </span>
               )}
-              <button
-                type="button"
-                className="button documents__import"
-                aria-haspopup="dialog"
-                onClick={() => setImporting(true)}
-                data-testid="import-open"
-              >
-                {t('import.open')}
-              </button>
+              {can.import && (
+                <button
+                  type="button"
+                  className="button documents__import"
+                  aria-haspopup="dialog"
+                  onClick={() => setImporting(true)}
+                  data-testid="import-open"
+                >
+                  {t('import.open')}
+                </button>
+              )}
             </div>
-            {state.kind === 'ready' && state.documents.length > 0 && (
+            {can.batchExport && state.kind === 'ready' && state.documents.length > 0 && (
               <BatchExport
                 documents={state.documents}
                 selected={selected}
@@ -158,7 +164,7 @@ export function DocumentListPage() {
               </div>
             )}
             {state.kind === 'ready' && state.documents.length === 0 && (
-              <p className="empty">{t('list.empty')}</p>
+              <p className="empty">{can.create ? t('list.empty') : t('list.emptyShared')}</p>
             )}
             {state.kind === 'ready' && state.documents.length > 0 && (
               <ul className="document-list" data-testid="document-list">
@@ -167,6 +173,7 @@ export function DocumentListPage() {
                     key={document.id}
                     document={document}
                     onRenamed={replace}
+                    selectable={can.batchExport}
                     selected={selected.has(document.id)}
                     onSelectedChange={select}
                     onDeleteRequest={(target) => {
@@ -181,17 +188,21 @@ export function DocumentListPage() {
               {announcement}
             </p>
           </section>
-          <NewDocumentForm />
+          {can.create && <NewDocumentForm />}
         </div>
       </main>
-      <ImportDialog
-        open={importing}
-        onClose={() => setImporting(false)}
-        onImported={(result) => {
-          setAnnouncement(t('import.done', { title: result.document.title || t('list.untitled') }))
-          load(undefined, true)
-        }}
-      />
+      {can.import && (
+        <ImportDialog
+          open={importing}
+          onClose={() => setImporting(false)}
+          onImported={(result) => {
+            setAnnouncement(
+              t('import.done', { title: result.document.title || t('list.untitled') }),
+            )
+            load(undefined, true)
+          }}
+        />
+      )}
       <ConfirmDialog
         open={toDelete !== null}
         title={t('list.confirmDeleteTitle')}

@@ -1,0 +1,585 @@
+import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { AppHeader } from '../components/AppHeader.js'
+import { useAuth, useSession } from '../components/AuthContext.js'
+import { NoAccess } from '../components/NoAccess.js'
+import { TextField } from '../components/PasswordField.js'
+import { useDirectory } from '../components/UserDirectory.js'
+import { useDocumentTitle } from '../components/useDocumentTitle.js'
+import { createUser, listUsers, type User, updateUser } from '../lib/accountsApi.js'
+import {
+  type AccountField,
+  type AccountProblem,
+  accountFormProblems,
+  MAX_DISPLAY_NAME_LENGTH,
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  normalizeUsername,
+} from '../lib/auth.js'
+import { errorMessage, isForbidden } from '../lib/errors.js'
+import { formatDateTime } from '../lib/format.js'
+import { isRole, ROLES, type Role } from '../lib/permissions.js'
+
+type ListState =
+  | { kind: 'loading' }
+  | { kind: 'error'; message: string }
+  | { kind: 'forbidden' }
+  | { kind: 'ready'; users: User[] }
+
+function byName(a: User, b: User): number {
+  return a.displayName.localeCompare(b.displayName, 'ar') || a.id.localeCompare(b.id)
+}
+
+/** Administrators: every account, its role and whether it may sign in; new accounts; password resets. */
+export function AdminUsersPage() {
+  const { t } = useTranslation()
+  const { abilities } = useSession()
+  useDocumentTitle(`${t('admin.title')} — ${t('app.name')}`)
+  return (
+    <>
+      <AppHeader />
+      <main id="main" className="page page--admin" tabIndex={-1}>
+        {abilities.manageUsers ? (
+          <UserAdministration />
+        ) : (
+          <div className="page--narrow">
+            <h1 className="page__title">{t('admin.title')}</h1>
+            <NoAccess message={t('admin.denied')} />
+          </div>
+        )}
+      </main>
+    </>
+  )
+}
+
+function UserAdministration() {
+  const { t } = useTranslation()
+  const { user: self } = useSession()
+  const { refresh } = useAuth()
+  const directory = useDirectory()
+  const [state, setState] = useState<ListState>({ kind: 'loading' })
+  const [rowErrors, setRowErrors] = useState<ReadonlyMap<string, string>>(new Map())
+  const [busyIds, setBusyIds] = useState<ReadonlySet<string>>(new Set())
+  const [announcement, setAnnouncement] = useState('')
+  const [resetting, setResetting] = useState<User | null>(null)
+
+  const load = useCallback(
+    (signal?: AbortSignal) => {
+      listUsers(signal).then(
+        (users) =>
+          setState({
+            kind: 'ready',
+            users: users
+              .filter((user): user is User => isRole(user.role))
+              .map((user) => ({ ...user, active: user.active !== false }))
+              .sort(byName),
+          }),
+        (error: unknown) => {
+          if (signal?.aborted) return
+          setState(
+            isForbidden(error)
+              ? { kind: 'forbidden' }
+              : { kind: 'error', message: errorMessage(error, t) },
+          )
+        },
+      )
+    },
+    [t],
+  )
+
+  useEffect(() => {
+    const controller = new AbortController()
+    load(controller.signal)
+    return () => controller.abort()
+  }, [load])
+
+  function replace(user: User) {
+    setState((current) =>
+      current.kind === 'ready'
+        ? {
+            kind: 'ready',
+            users: current.users
+              .map((u) => (u.id === user.id ? { ...u, ...user } : u))
+              .sort(byName),
+          }
+        : current,
+    )
+  }
+
+  function setRowError(id: string, message: string) {
+    setRowErrors((current) => {
+      const next = new Map(current)
+      if (message) next.set(id, message)
+      else next.delete(id)
+      return next
+    })
+  }
+
+  async function change(user: User, changes: { role?: Role; active?: boolean }) {
+    setRowError(user.id, '')
+    setBusyIds((current) => new Set(current).add(user.id))
+    // shown at once, put back if the server refuses
+    replace({ ...user, ...changes })
+    try {
+      const updated = await updateUser(user.id, changes)
+      replace(updated)
+      directory.reload()
+      setAnnouncement(
+        changes.role
+          ? t('admin.roleChanged', { name: updated.displayName, role: t(`roles.${updated.role}`) })
+          : updated.active
+            ? t('admin.activated', { name: updated.displayName })
+            : t('admin.deactivated', { name: updated.displayName }),
+      )
+      // one's own role decides what this page and the others offer
+      if (user.id === self.id) void refresh()
+    } catch (error) {
+      replace(user)
+      setRowError(user.id, errorMessage(error, t))
+    } finally {
+      setBusyIds((current) => {
+        const next = new Set(current)
+        next.delete(user.id)
+        return next
+      })
+    }
+  }
+
+  if (state.kind === 'forbidden') return <NoAccess message={t('admin.denied')} />
+
+  return (
+    <div className="list-layout admin-layout">
+      <section className="admin-users" aria-labelledby="admin-heading">
+        <div className="documents__head">
+          <h1 id="admin-heading" className="page__title">
+            {t('admin.title')}
+          </h1>
+          {state.kind === 'ready' && (
+            <span className="documents__count">
+              {t('admin.count', { count: state.users.length })}
+            </span>
+          )}
+        </div>
+        {state.kind === 'loading' && (
+          <p className="message message--info" role="status">
+            {t('admin.loading')}
+          </p>
+        )}
+        {state.kind === 'error' && (
+          <div className="message message--error" role="alert">
+            <p>{state.message}</p>
+            <button type="button" className="button" onClick={() => load()}>
+              {t('list.retry')}
+            </button>
+          </div>
+        )}
+        {state.kind === 'ready' && (
+          <div className="table-frame">
+            <table className="user-table" data-testid="user-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('admin.columnName')}</th>
+                  <th scope="col">{t('admin.columnRole')}</th>
+                  <th scope="col">{t('admin.columnActive')}</th>
+                  <th scope="col">{t('admin.columnCreated')}</th>
+                  <th scope="col">
+                    <span className="visually-hidden">{t('list.columnActions')}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {state.users.map((user) => (
+                  <UserRow
+                    key={user.id}
+                    user={user}
+                    isSelf={user.id === self.id}
+                    busy={busyIds.has(user.id)}
+                    error={rowErrors.get(user.id) ?? ''}
+                    onChange={(changes) => void change(user, changes)}
+                    onReset={() => setResetting(user)}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <p className="visually-hidden" role="status" aria-live="polite">
+          {announcement}
+        </p>
+      </section>
+      <NewUserForm
+        onCreated={(user) => {
+          setState((current) =>
+            current.kind === 'ready'
+              ? { kind: 'ready', users: [...current.users, user].sort(byName) }
+              : current,
+          )
+          directory.reload()
+          setAnnouncement(t('admin.created', { name: user.displayName }))
+        }}
+      />
+      <ResetPasswordDialog
+        user={resetting}
+        onClose={() => setResetting(null)}
+        onDone={(user) => setAnnouncement(t('admin.passwordReset', { name: user.displayName }))}
+      />
+    </div>
+  )
+}
+
+function UserRow({
+  user,
+  isSelf,
+  busy,
+  error,
+  onChange,
+  onReset,
+}: {
+  user: User
+  isSelf: boolean
+  busy: boolean
+  error: string
+  onChange(changes: { role?: Role; active?: boolean }): void
+  onReset(): void
+}) {
+  const { t, i18n } = useTranslation()
+  const created =
+    typeof user.createdAt === 'number' || typeof user.createdAt === 'string'
+      ? new Date(user.createdAt).toISOString()
+      : ''
+  const errorId = `user-error-${user.id}`
+  return (
+    <>
+      <tr
+        className={`user-row${user.active ? '' : ' user-row--inactive'}`}
+        data-testid={`user-row-${user.id}`}
+        data-active={user.active ? 'true' : 'false'}
+        data-role={user.role}
+      >
+        <th scope="row" className="user-row__name">
+          <span className="user-row__display" dir="auto">
+            {user.displayName}
+          </span>
+          <span className="user-row__username" dir="ltr">
+            {user.id}
+          </span>
+          {isSelf && <span className="badge">{t('admin.you')}</span>}
+        </th>
+        <td>
+          <select
+            className="input input--compact"
+            value={user.role}
+            disabled={busy}
+            aria-label={t('admin.roleOf', { name: user.displayName })}
+            aria-describedby={error ? errorId : undefined}
+            data-testid={`user-role-${user.id}`}
+            onChange={(event) => {
+              if (isRole(event.target.value)) onChange({ role: event.target.value })
+            }}
+          >
+            {ROLES.map((role) => (
+              <option key={role} value={role}>
+                {t(`roles.${role}`)}
+              </option>
+            ))}
+          </select>
+        </td>
+        <td>
+          <label className="switch" title={isSelf ? t('admin.selfActive') : undefined}>
+            <input
+              type="checkbox"
+              role="switch"
+              className="switch__input"
+              checked={user.active}
+              aria-checked={user.active}
+              disabled={busy || isSelf}
+              aria-label={t('admin.activeOf', { name: user.displayName })}
+              aria-describedby={error ? errorId : undefined}
+              data-testid={`user-active-${user.id}`}
+              onChange={(event) => onChange({ active: event.target.checked })}
+            />
+            <span className="switch__label">
+              {user.active ? t('admin.active') : t('admin.inactive')}
+            </span>
+          </label>
+        </td>
+        <td className="user-row__created">
+          {created && <time dateTime={created}>{formatDateTime(created, i18n.language)}</time>}
+        </td>
+        <td className="user-row__actions">
+          <button
+            type="button"
+            className="button button--quiet"
+            aria-haspopup="dialog"
+            aria-label={t('admin.resetOf', { name: user.displayName })}
+            data-testid={`user-reset-${user.id}`}
+            onClick={onReset}
+          >
+            {t('admin.reset')}
+          </button>
+        </td>
+      </tr>
+      {error && (
+        <tr className="user-row__error-row">
+          <td colSpan={5}>
+            <p
+              id={errorId}
+              className="message message--error"
+              role="alert"
+              data-testid={`user-error-${user.id}`}
+            >
+              {error}
+            </p>
+          </td>
+        </tr>
+      )}
+    </>
+  )
+}
+
+type NewUserProblems = Partial<Record<AccountField, AccountProblem>>
+
+function NewUserForm({ onCreated }: { onCreated(user: User): void }) {
+  const { t } = useTranslation()
+  const id = useId()
+  const [username, setUsername] = useState('')
+  const [displayName, setDisplayName] = useState('')
+  const [role, setRole] = useState<Role>('editor')
+  const [password, setPassword] = useState('')
+  const [problems, setProblems] = useState<NewUserProblems>({})
+  const [error, setError] = useState('')
+  const [notice, setNotice] = useState('')
+  const [busy, setBusy] = useState(false)
+
+  const problemText = (field: AccountField) => {
+    const problem = problems[field]
+    return problem
+      ? t(`auth.problems.${problem}`, { min: MIN_PASSWORD_LENGTH, max: MAX_DISPLAY_NAME_LENGTH })
+      : undefined
+  }
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault()
+    if (busy) return
+    const found = accountFormProblems({ username, displayName, password })
+    setProblems(found)
+    setError('')
+    setNotice('')
+    if (Object.keys(found).length > 0) return
+    setBusy(true)
+    try {
+      const user = await createUser({
+        username: normalizeUsername(username),
+        displayName: displayName.trim(),
+        role,
+        password,
+      })
+      onCreated({ ...user, active: user.active !== false })
+      setUsername('')
+      setDisplayName('')
+      setPassword('')
+      setRole('editor')
+      setNotice(t('admin.created', { name: user.displayName }))
+    } catch (caught) {
+      setError(errorMessage(caught, t))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section className="card new-user" aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`} className="card__title">
+        {t('admin.newUser')}
+      </h2>
+      <form className="new-document__form" onSubmit={onSubmit} noValidate>
+        <TextField
+          id={`${id}-username`}
+          label={t('auth.username')}
+          hint={t('auth.usernameHint')}
+          error={problemText('username')}
+          value={username}
+          onChange={setUsername}
+          autoComplete="off"
+          latin
+          maxLength={32}
+          testId="new-user-username"
+        />
+        <TextField
+          id={`${id}-display-name`}
+          label={t('auth.displayName')}
+          error={problemText('displayName')}
+          value={displayName}
+          onChange={setDisplayName}
+          autoComplete="off"
+          maxLength={MAX_DISPLAY_NAME_LENGTH}
+          testId="new-user-display-name"
+        />
+        <div className="field">
+          <label className="field__label" htmlFor={`${id}-role`}>
+            {t('admin.columnRole')}
+          </label>
+          <select
+            id={`${id}-role`}
+            className="input"
+            value={role}
+            aria-describedby={`${id}-role-hint`}
+            data-testid="new-user-role"
+            onChange={(event) => {
+              if (isRole(event.target.value)) setRole(event.target.value)
+            }}
+          >
+            {ROLES.map((option) => (
+              <option key={option} value={option}>
+                {t(`roles.${option}`)}
+              </option>
+            ))}
+          </select>
+          <p id={`${id}-role-hint`} className="field__hint">
+            {t(`roleHints.${role}`)}
+          </p>
+        </div>
+        <TextField
+          id={`${id}-password`}
+          type="password"
+          label={t('admin.initialPassword')}
+          hint={t('auth.passwordHint', { min: MIN_PASSWORD_LENGTH })}
+          error={problemText('password')}
+          value={password}
+          onChange={setPassword}
+          autoComplete="new-password"
+          maxLength={MAX_PASSWORD_LENGTH}
+          testId="new-user-password"
+        />
+        <div aria-live="polite" className="form-messages">
+          {error && (
+            <p className="message message--error" role="alert" data-testid="new-user-error">
+              {error}
+            </p>
+          )}
+          {notice && <p className="message message--info">{notice}</p>}
+        </div>
+        <div className="form-actions">
+          <button
+            type="submit"
+            className="button button--primary"
+            disabled={busy}
+            data-testid="new-user-submit"
+          >
+            {busy ? t('admin.creating') : t('admin.create')}
+          </button>
+        </div>
+      </form>
+    </section>
+  )
+}
+
+function ResetPasswordDialog({
+  user,
+  onClose,
+  onDone,
+}: {
+  user: User | null
+  onClose(): void
+  onDone(user: User): void
+}) {
+  const { t } = useTranslation()
+  const ref = useRef<HTMLDialogElement>(null)
+  const id = useId()
+  const [password, setPassword] = useState('')
+  const [confirm, setConfirm] = useState('')
+  const [error, setError] = useState('')
+  const [busy, setBusy] = useState(false)
+  const open = user !== null
+
+  useEffect(() => {
+    const element = ref.current
+    if (!element) return
+    if (open && !element.open) {
+      setPassword('')
+      setConfirm('')
+      setError('')
+      element.showModal()
+    } else if (!open && element.open) element.close()
+  }, [open])
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault()
+    if (!user || busy) return
+    const problems = accountFormProblems({ password, confirm })
+    const problem = problems.password ?? problems.confirm
+    if (problem) {
+      setError(t(`auth.problems.${problem}`, { min: MIN_PASSWORD_LENGTH }))
+      return
+    }
+    setBusy(true)
+    setError('')
+    try {
+      await updateUser(user.id, { password })
+      onDone(user)
+      onClose()
+    } catch (caught) {
+      setError(errorMessage(caught, t))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={`${id}-title`}
+      data-testid="reset-dialog"
+      onClose={() => {
+        if (open) onClose()
+      }}
+    >
+      <form className="dialog__form" onSubmit={onSubmit} noValidate>
+        <h2 id={`${id}-title`} className="dialog__title">
+          {t('admin.resetTitle', { name: user?.displayName ?? '' })}
+        </h2>
+        <p className="dialog__intro">{t('admin.resetIntro')}</p>
+        <TextField
+          id={`${id}-password`}
+          type="password"
+          label={t('account.newPassword')}
+          hint={t('auth.passwordHint', { min: MIN_PASSWORD_LENGTH })}
+          value={password}
+          onChange={setPassword}
+          autoComplete="new-password"
+          maxLength={MAX_PASSWORD_LENGTH}
+          testId="reset-password"
+        />
+        <TextField
+          id={`${id}-confirm`}
+          type="password"
+          label={t('account.confirmPassword')}
+          value={confirm}
+          onChange={setConfirm}
+          autoComplete="new-password"
+          maxLength={MAX_PASSWORD_LENGTH}
+          testId="reset-password-confirm"
+        />
+        {error && (
+          <p className="message message--error" role="alert" data-testid="reset-error">
+            {error}
+          </p>
+        )}
+        <div className="dialog__actions">
+          <button
+            type="submit"
+            className="button button--primary"
+            disabled={busy}
+            data-testid="reset-submit"
+          >
+            {t('admin.resetSubmit')}
+          </button>
+          <button type="button" className="button" onClick={onClose}>
+            {t('user.cancel')}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  )
+}
