@@ -34,6 +34,8 @@ export interface AppParts {
   limits: RequestLimits
   openConnections: OpenConnections
   setup: SetupGate
+  /** `/readyz` and `/metrics` (readiness.ts). */
+  operations?: Hono
 }
 
 export function createApp(parts: AppParts): Hono {
@@ -59,6 +61,7 @@ export function createApp(parts: AppParts): Hono {
       connections: sync.connectionCount,
     }),
   )
+  if (parts.operations) app.route('/', parts.operations)
 
   app.use('*', securityHeaders())
   app.use('/api/*', authenticate(accounts))
@@ -106,6 +109,7 @@ export function createApp(parts: AppParts): Hono {
       accounts,
       limits: parts.limits,
       openConnections: parts.openConnections,
+      maxAwarenessBytes: config.maxAwarenessBytes,
     }),
   )
 

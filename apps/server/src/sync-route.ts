@@ -12,6 +12,12 @@ import { type Accounts, atLeast } from '@hashiya/accounts'
 import { isValidDocumentId } from '@hashiya/document'
 import type { DocumentStore } from '@hashiya/storage'
 import {
+  decodeClientMessage,
+  encodeAwarenessFrame,
+  MessageType,
+  stampAwarenessUpdate,
+} from '@hashiya/sync-protocol'
+import {
   type ClientSession,
   CloseCode,
   DocumentNotFoundError,
@@ -33,10 +39,12 @@ interface SyncRouteOptions {
   accounts: Accounts
   limits: RequestLimits
   openConnections: OpenConnections
+  maxAwarenessBytes: number
 }
 
 interface Admission {
   userId: string
+  displayName: string
   token: string
   expiresAt: number
   readOnly: boolean
@@ -58,11 +66,30 @@ function admit(options: SyncRouteOptions): MiddlewareHandler {
     }
     admissions.set(c, {
       userId: auth.user.id,
+      displayName: auth.user.displayName,
       token: presented.token,
       expiresAt: auth.expiresAt,
       readOnly: !atLeast(permission, 'edit'),
     })
     await next()
+  }
+}
+
+/**
+ * Presence shows the account a connection belongs to, whatever the client
+ * claims: awareness frames get the account's id and display name. Anything
+ * that does not decode passes unchanged, for the core to refuse.
+ */
+function asAccount(frame: Uint8Array, admission: Admission, maxAwarenessBytes: number): Uint8Array {
+  // Oversized frames go to the core untouched, so its size limit sees them as sent.
+  if (frame[0] !== MessageType.awareness || frame.byteLength > maxAwarenessBytes) return frame
+  try {
+    const message = decodeClientMessage(frame)
+    if (message.type !== 'awareness') return frame
+    const user = { id: admission.userId, name: admission.displayName }
+    return encodeAwarenessFrame(stampAwarenessUpdate(message.update, user))
+  } catch {
+    return frame
   }
 }
 
@@ -130,7 +157,11 @@ export function syncRoutes(options: SyncRouteOptions): Hono {
           ws.close(CloseCode.unsupportedData, 'binary frames only')
           return
         }
-        const frame = new Uint8Array(event.data as ArrayBuffer)
+        const frame = asAccount(
+          new Uint8Array(event.data as ArrayBuffer),
+          admission,
+          options.maxAwarenessBytes,
+        )
         if (session) session.receive(frame)
         else early?.push(frame)
       },

@@ -120,6 +120,26 @@ describe('viewers are read-only', () => {
   })
 })
 
+describe('presence', () => {
+  it('shows the account a connection belongs to, whatever the client claims', async () => {
+    const impostor = await testAccount(server.url, 'impostor', 'editor', 'منتحل')
+    const watcher = stock(await testAccount(server.url, 'watcher', 'editor'))
+    const claiming = stock(impostor)
+    claiming.provider.awareness.setLocalStateField('user', {
+      id: TEST_ADMIN.username,
+      name: 'المدير',
+      color: '#c0392b',
+    })
+    await Promise.all([whenSynced(watcher), whenSynced(claiming)])
+    const seen = () =>
+      watcher.provider.awareness.getStates().get(claiming.doc.clientID)?.user as
+        | { id?: string; name?: string; color?: string }
+        | undefined
+    await waitFor(() => seen()?.id !== undefined, 'the claimed presence to arrive')
+    expect(seen()).toEqual({ id: 'impostor', name: 'منتحل', color: '#c0392b' })
+  })
+})
+
 describe('access changes reach open connections', () => {
   it('closes a deactivated account’s connections at once with 4401', async () => {
     const account = await testAccount(server.url, 'leaving', 'editor')

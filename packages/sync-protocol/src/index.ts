@@ -15,4 +15,6 @@ export {
   MessageType,
   ProtocolError,
   SyncMessageType,
+  stampAwarenessUpdate,
+  type VerifiedUser,
 } from './messages.js'

@@ -12,6 +12,7 @@ import {
   isEmptyStateVector,
   MessageType,
   ProtocolError,
+  stampAwarenessUpdate,
 } from './index.js'
 
 /** Frames exactly as the stock y-websocket client builds them. */
@@ -145,5 +146,28 @@ describe('encoders', () => {
   it('recognises the empty state vector of a new client', () => {
     expect(isEmptyStateVector(Y.encodeStateVector(new Y.Doc()))).toBe(true)
     expect(isEmptyStateVector(Y.encodeStateVector(docWithText('x')))).toBe(false)
+  })
+})
+
+describe('stampAwarenessUpdate', () => {
+  it('replaces the claimed user id and name with the account, keeping the rest', async () => {
+    const { applyAwarenessUpdate } = await import('y-protocols/awareness')
+    const doc = new Y.Doc()
+    const awareness = new Awareness(doc)
+    awareness.setLocalState({ user: { id: 'boss', name: 'المدير', color: '#123456' }, cursor: 7 })
+    const claimed = encodeAwarenessUpdate(awareness, [doc.clientID])
+    const stamped = stampAwarenessUpdate(claimed, { id: 'layla', name: 'ليلى' })
+    const receiver = new Awareness(new Y.Doc())
+    applyAwarenessUpdate(receiver, stamped, null)
+    expect(receiver.getStates().get(doc.clientID)).toEqual({
+      user: { id: 'layla', name: 'ليلى', color: '#123456' },
+      cursor: 7,
+    })
+    awareness.setLocalState(null)
+    const removal = stampAwarenessUpdate(encodeAwarenessUpdate(awareness, [doc.clientID]), {
+      id: 'layla',
+    })
+    applyAwarenessUpdate(receiver, removal, null)
+    expect(receiver.getStates().has(doc.clientID)).toBe(false)
   })
 })

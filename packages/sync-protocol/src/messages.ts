@@ -182,6 +182,43 @@ export function encodeQueryAwareness(): Uint8Array {
   return frame((encoder) => encoding.writeVarUint(encoder, MessageType.queryAwareness))
 }
 
+/** Who the server knows a connection to be, as presence should show it. */
+export interface VerifiedUser {
+  id: string
+  name?: string
+}
+
+/**
+ * Rewrites the `user.id` (and `user.name`, when known) of every state in an
+ * awareness update to the connection's account, so that presence cannot be
+ * used to pose as someone else. Other fields (colour, cursor) pass through.
+ * The update must already have been checked by `decodeClientMessage`.
+ */
+export function stampAwarenessUpdate(update: Uint8Array, user: VerifiedUser): Uint8Array {
+  const decoder = decoding.createDecoder(update)
+  const encoder = encoding.createEncoder()
+  const count = decoding.readVarUint(decoder)
+  encoding.writeVarUint(encoder, count)
+  for (let i = 0; i < count; i++) {
+    encoding.writeVarUint(encoder, decoding.readVarUint(decoder))
+    encoding.writeVarUint(encoder, decoding.readVarUint(decoder))
+    const state: unknown = JSON.parse(decoding.readVarString(decoder))
+    if (state !== null && typeof state === 'object' && !Array.isArray(state)) {
+      const record = state as Record<string, unknown>
+      const claimed = record.user
+      const base =
+        claimed !== null && typeof claimed === 'object' && !Array.isArray(claimed) ? claimed : {}
+      record.user = {
+        ...base,
+        id: user.id,
+        ...(user.name === undefined ? {} : { name: user.name }),
+      }
+    }
+    encoding.writeVarString(encoder, JSON.stringify(state))
+  }
+  return encoding.toUint8Array(encoder)
+}
+
 /** True when a state vector says "I have nothing": the cheap, cacheable full-state case. */
 export function isEmptyStateVector(stateVector: Uint8Array): boolean {
   return stateVector.length === 1 && stateVector[0] === 0

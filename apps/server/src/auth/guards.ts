@@ -49,7 +49,10 @@ export function documentRequirement(
   if (section === 'annotations') {
     return reading ? { permission: 'read', ability: history } : { permission: 'edit' }
   }
-  if (HISTORY_ROUTES.has(section)) return { permission: 'read', ability: 'review-history' }
+  if (HISTORY_ROUTES.has(section)) {
+    // Naming a version or restoring one changes the document: it needs edit rights too.
+    return { permission: reading ? 'read' : 'edit', ability: 'review-history' }
+  }
   if (section === 'export') return { permission: 'read', ability: 'export' }
   if (section === 'access') return reading ? { permission: 'read' } : { permission: 'manage' }
   return { permission: 'manage' }
