@@ -321,6 +321,29 @@ describe('sign-in attempts from one address', () => {
   })
 })
 
+describe('connection attempts from one address', () => {
+  it('are throttled before any authentication work', async () => {
+    const limited = await startServerProcess({ env: { CONNECTIONS_PER_MINUTE: '3' } })
+    try {
+      const statuses: number[] = []
+      for (let i = 0; i < 5; i++) {
+        statuses.push(
+          await new Promise<number>((resolve) => {
+            const socket = new WebSocket(`${limited.wsUrl}/sync/${DEMO}?token=not-a-token`)
+            socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
+            socket.on('open', () => resolve(101))
+            socket.on('error', () => {})
+          }),
+        )
+      }
+      expect(statuses).toEqual([401, 401, 401, 429, 429])
+    } finally {
+      await limited.stop()
+      limited.cleanup()
+    }
+  })
+})
+
 describe('first start without an administrator', () => {
   it('offers the setup screen once, with the code printed in the terminal only', async () => {
     const fresh = await startServerProcess({ env: { ADMIN_USERNAME: '', ADMIN_PASSWORD: '' } })
