@@ -62,7 +62,7 @@ export class CollabSession {
     this.doc = createYDoc()
     let persistence: IndexeddbPersistence | null = null
     try {
-      persistence = new IndexeddbPersistence(localStoreName(docId), this.doc)
+      persistence = new IndexeddbPersistence(localStoreName(user.id, docId), this.doc)
     } catch (error) {
       console.warn('[hashiya] offline storage unavailable', error)
     }

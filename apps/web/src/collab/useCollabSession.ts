@@ -27,7 +27,7 @@ export function useCollabSession(
     if (!docId) return
     let cancelled = false
     let opened: CollabSession | null = null
-    void prepareLocalCopy(store, docId, serverCreatedAt).then(() => {
+    void prepareLocalCopy(store, userId, docId, serverCreatedAt).then(() => {
       if (cancelled) return
       opened = new CollabSession(docId, user)
       setSession(opened)

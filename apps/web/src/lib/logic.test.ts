@@ -79,20 +79,20 @@ describe('sync addresses', () => {
   it('uses the page host and a secure socket on https', () => {
     expect(syncUrl({ protocol: 'http:', host: 'localhost:5173' })).toBe('ws://localhost:5173/sync')
     expect(syncUrl({ protocol: 'https:', host: 'news.example' })).toBe('wss://news.example/sync')
-    expect(localStoreName('abc_1')).toBe('hashiya:abc_1')
+    expect(localStoreName('layla', 'abc_1')).toBe('hashiya:layla:abc_1')
   })
 })
 
 describe('offline copy', () => {
   it('is kept offline, for a first visit and for the same server document', () => {
-    const store = memoryStore({ 'hashiya.localCopy.d1': '2026-01-01T00:00:00.000Z' })
-    expect(localCopyAction(store, 'd1', null)).toBe('keep')
-    expect(localCopyAction(store, 'd2', '2026-05-05T00:00:00.000Z')).toBe('keep')
-    expect(localCopyAction(store, 'd1', '2026-01-01T00:00:00.000Z')).toBe('keep')
+    const store = memoryStore({ 'hashiya.localCopy.layla.d1': '2026-01-01T00:00:00.000Z' })
+    expect(localCopyAction(store, 'layla', 'd1', null)).toBe('keep')
+    expect(localCopyAction(store, 'layla', 'd2', '2026-05-05T00:00:00.000Z')).toBe('keep')
+    expect(localCopyAction(store, 'layla', 'd1', '2026-01-01T00:00:00.000Z')).toBe('keep')
   })
 
   it('is dropped when the server document was recreated under the same id', () => {
-    const store = memoryStore({ 'hashiya.localCopy.demo': '2026-01-01T00:00:00.000Z' })
-    expect(localCopyAction(store, 'demo', '2026-02-02T00:00:00.000Z')).toBe('clear')
+    const store = memoryStore({ 'hashiya.localCopy.layla.demo': '2026-01-01T00:00:00.000Z' })
+    expect(localCopyAction(store, 'layla', 'demo', '2026-02-02T00:00:00.000Z')).toBe('clear')
   })
 })

@@ -25,7 +25,7 @@ function newestFirst(a: DocumentSummary, b: DocumentSummary): number {
 
 export function DocumentListPage() {
   const { t } = useTranslation()
-  const { store } = useIdentity()
+  const { store, identity } = useIdentity()
   const { abilities } = useSession()
   const can = listCapabilities(abilities)
   useDocumentTitle(t('list.pageTitle'))
@@ -99,7 +99,7 @@ export function DocumentListPage() {
     try {
       await deleteDocument(toDelete.id)
       const deleted = toDelete
-      void forgetLocalCopy(store, deleted.id)
+      void forgetLocalCopy(store, identity.id, deleted.id)
       setState((current) =>
         current.kind === 'ready'
           ? { kind: 'ready', documents: current.documents.filter((d) => d.id !== deleted.id) }

@@ -149,7 +149,7 @@ function DocumentEditor({ docId }: { docId: string }) {
   useEffect(() => {
     if (!accessRemoved) return
     rememberPermission(store, identity.id, docId, null)
-    void forgetLocalCopy(store, docId)
+    void forgetLocalCopy(store, identity.id, docId)
   }, [accessRemoved, store, identity.id, docId])
 
   const title =
