@@ -4,7 +4,12 @@
  * letters that stay joined across annotation boundaries.
  */
 import { createYDoc } from '@hashiya/document'
-import { type ServerProcess, startServerProcess } from '@hashiya/testing'
+import {
+  type ServerProcess,
+  startServerProcess,
+  type TestAccount,
+  testAccount,
+} from '@hashiya/testing'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
@@ -18,15 +23,21 @@ let browser: Browser
 const contexts: BrowserContext[] = []
 let leila: Page
 let sami: Page
+let leilaAccount: TestAccount
 
 beforeAll(async () => {
   server = await startServerProcess()
   browser = await launchChromium()
-  for (const name of ['ليلى', 'سامي']) {
-    const opened = await openDemoAs(browser, server.url, name)
+  for (const [name, username] of [
+    ['ليلى', 'leila'],
+    ['سامي', 'sami'],
+  ] as const) {
+    const opened = await openDemoAs(browser, server.url, name, { username })
     contexts.push(opened.context)
-    if (name === 'ليلى') leila = opened.page
-    else sami = opened.page
+    if (name === 'ليلى') {
+      leila = opened.page
+      leilaAccount = opened.account
+    } else sami = opened.page
   }
 })
 
@@ -99,7 +110,9 @@ describe('tagging the demo article together', () => {
     await expect.poll(() => chip.count(), { timeout: 10_000 }).toBe(1)
     expect(await chip.textContent()).toContain('بوتين طلب')
     const api = (await (
-      await fetch(`${server.url}/api/documents/demo-musk-putin/annotations`)
+      await fetch(`${server.url}/api/documents/demo-musk-putin/annotations`, {
+        headers: leilaAccount.headers,
+      })
     ).json()) as {
       annotations: { id: string; kind: string; relations: { type: string; target: string }[] }[]
     }
@@ -156,10 +169,11 @@ describe('tagging the demo article together', () => {
   })
 
   it('ignores entries a faulty client writes, says so, and keeps working', async () => {
+    const faulty = await testAccount(server.url, 'faulty-script', 'editor', 'Faulty script')
     const doc = createYDoc()
     const provider = new WebsocketProvider(`${server.wsUrl}/sync`, 'demo-musk-putin', doc, {
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-      params: { user: 'faulty-script' },
+      params: { token: faulty.token },
       disableBc: true,
     })
     try {

@@ -3,7 +3,7 @@
  * remote carets, presence, and a connection indicator that follows the server.
  */
 import { bodyOf, createYDoc, readParagraphs } from '@hashiya/document'
-import { type ServerProcess, startServerProcess } from '@hashiya/testing'
+import { type ServerProcess, startServerProcess, testAccount } from '@hashiya/testing'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
@@ -32,8 +32,8 @@ afterAll(async () => {
   firstServer?.cleanup()
 })
 
-async function openDemoAs(name: string): Promise<Page> {
-  const opened = await openEditor(browser, server.url, name)
+async function openDemoAs(name: string, username: string): Promise<Page> {
+  const opened = await openEditor(browser, server.url, name, { username })
   contexts.push(opened.context)
   return opened.page
 }
@@ -43,7 +43,7 @@ describe('two editors on the demo article', () => {
   let sami: Page
 
   it('opens right-to-left with the article', async () => {
-    leila = await openDemoAs('ليلى')
+    leila = await openDemoAs('ليلى', 'leila')
     expect(await leila.locator('html').getAttribute('dir')).toBe('rtl')
     expect(await leila.locator('html').getAttribute('lang')).toBe('ar')
     const editor = leila.getByTestId('editor')
@@ -60,7 +60,7 @@ describe('two editors on the demo article', () => {
   })
 
   it('shows Arabic typed by one editor to the other, with her caret and name', async () => {
-    sami = await openDemoAs('سامي')
+    sami = await openDemoAs('سامي', 'sami')
     const paragraph = leila.getByTestId('editor').locator('p').nth(2)
     await placeCaretAtEnd(paragraph)
     await leila.keyboard.type(' نص جديد من ليلى')
@@ -108,11 +108,13 @@ describe('two editors on the demo article', () => {
 
 describe('a stock y-websocket client next to the editor', () => {
   it('edits with a browser user and shows up in her presence list', async () => {
-    const page = await openDemoAs('هدى')
+    const page = await openDemoAs('هدى', 'huda')
+    // a script signs in with a bearer token; presence shows its account's display name
+    const script = await testAccount(server.url, 'stock-script', 'editor', 'Script')
     const doc = createYDoc()
     const provider = new WebsocketProvider(`${server.wsUrl}/sync`, 'demo-musk-putin', doc, {
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-      params: { user: 'stock-script' },
+      params: { token: script.token },
       disableBc: true,
     })
     provider.awareness.setLocalStateField('user', {

@@ -1,20 +1,47 @@
 /**
- * Driving the article editor the way a person does: open the app, pick a
- * name, open the demo article, select a phrase.
+ * Driving the article editor the way a person does: sign in on the login
+ * page, open the demo article from the list, select a phrase.
  */
+import { createHash } from 'node:crypto'
+import { type TestAccount, type TestRole, testAccount } from '@hashiya/testing'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+
+export const DEMO_ID = 'demo-musk-putin'
+
+/** Account names the server accepts. */
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,31}$/
 
 export interface OpenedEditor {
   page: Page
   context: BrowserContext
+  /** The account signed in in this browser (its id is the username). */
+  account: TestAccount
 }
 
-/** Opens the app as a new user would: pick a name, then open the demo from the list. */
-export async function openDemoAs(
+export interface OpenAsOptions {
+  /** The account name; derived from the display name when not given. */
+  username?: string
+  /** `editor` by default; history and export need a `lead`. */
+  role?: TestRole
+}
+
+/**
+ * An account name for a display name: the name itself when it is already a
+ * valid Latin one, else a stable name derived from it (the same display name
+ * gives the same account on one server).
+ */
+export function usernameFor(displayName: string): string {
+  const latin = displayName.trim().toLowerCase()
+  if (USERNAME_PATTERN.test(latin)) return latin
+  return `u-${createHash('sha256').update(displayName).digest('hex').slice(0, 12)}`
+}
+
+/** A fresh browser (own cookies and storage) whose uncaught page errors fail the test. */
+export async function newBrowserPage(
   browser: Browser,
   baseURL: string,
-  name: string,
-): Promise<OpenedEditor> {
+  label: string,
+): Promise<{ page: Page; context: BrowserContext }> {
   const context = await browser.newContext({
     baseURL,
     viewport: { width: 1400, height: 900 },
@@ -22,15 +49,58 @@ export async function openDemoAs(
   })
   const page = await context.newPage()
   page.on('pageerror', (error) => {
-    throw new Error(`page error in ${name}'s browser: ${error.message}`)
+    throw new Error(`page error in ${label}'s browser: ${error.message}`)
   })
-  await page.goto('/')
-  await page.getByTestId('user-name-input').fill(name)
-  await page.getByTestId('user-name-save').click()
-  await page.getByTestId('document-row').first().click()
-  await page.getByTestId('editor').waitFor()
-  await expectConnection(page, 'connected')
   return { page, context }
+}
+
+/**
+ * Signs in as a person does: opens `path`, is sent to the login page, types
+ * the account name and password and submits; resolves once the app has left
+ * the login page.
+ */
+export async function signInThroughLoginPage(
+  page: Page,
+  username: string,
+  password: string,
+  path = '/',
+): Promise<void> {
+  await page.goto(path)
+  await page.waitForURL((url) => url.pathname === '/login', { timeout: 15_000 })
+  await page.getByTestId('login-username').fill(username)
+  await page.getByTestId('login-password').fill(password)
+  await page.getByTestId('login-submit').click()
+  await page.waitForURL((url) => url.pathname !== '/login', { timeout: 15_000 })
+}
+
+/** Clicks a document's title in the list and waits for its editor to connect. */
+export async function openFromList(page: Page, documentId: string): Promise<void> {
+  await page
+    .locator(`[data-testid="document-row"][data-document-id="${documentId}"] a`)
+    .first()
+    .click()
+  await page.getByTestId('editor').waitFor({ timeout: 15_000 })
+  await expectConnection(page, 'connected')
+}
+
+/**
+ * Opens the app as a colleague would: an account created for them (through
+ * the API, as an administrator would), signed in on the login page, then the
+ * demo article opened from the list.
+ */
+export async function openDemoAs(
+  browser: Browser,
+  baseURL: string,
+  displayName: string,
+  options: OpenAsOptions = {},
+): Promise<OpenedEditor> {
+  const username = options.username ?? usernameFor(displayName)
+  const account = await testAccount(baseURL, username, options.role ?? 'editor', displayName)
+  const { page, context } = await newBrowserPage(browser, baseURL, displayName)
+  await signInThroughLoginPage(page, account.id, account.password)
+  await page.getByTestId('document-list').waitFor({ timeout: 15_000 })
+  await openFromList(page, DEMO_ID)
+  return { page, context, account }
 }
 
 export async function expectConnection(page: Page, state: string, timeout = 15_000): Promise<void> {

@@ -18,15 +18,19 @@ let browser: Browser
 let context: BrowserContext
 let page: Page
 let demoId = ''
+/** The lead's bearer token headers for API calls. */
+let headers: Record<string, string> = {}
 /** The native export of the tagged demo, as downloaded. */
 let nativeExport: { name: string; bytes: Buffer } | null = null
 
 beforeAll(async () => {
   server = await startServerProcess()
   browser = await launchChromium()
-  const opened = await openDemoAs(browser, server.url, 'ليلى')
+  // exporting is for leads
+  const opened = await openDemoAs(browser, server.url, 'ليلى', { username: 'leila', role: 'lead' })
   context = opened.context
   page = opened.page
+  headers = opened.account.headers
   demoId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '')
 })
 
@@ -38,7 +42,10 @@ afterAll(async () => {
 })
 
 async function api<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }> {
-  const response = await fetch(new URL(path, server.url), init)
+  const response = await fetch(new URL(path, server.url), {
+    ...init,
+    headers: { ...headers, ...(init?.headers as Record<string, string> | undefined) },
+  })
   const text = await response.text()
   let body: unknown = text
   try {
@@ -136,7 +143,6 @@ describe('exporting and importing from the browser', () => {
   it('exports two selected documents from the list as one zip', async () => {
     const created = await api<{ document: { id: string } }>('/api/documents', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ title: 'مقال ثان', body: 'فقرة أولى.\nفقرة ثانية.' }),
     })
     expect(created.status).toBe(201)

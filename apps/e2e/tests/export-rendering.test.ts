@@ -6,7 +6,12 @@
  */
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type ServerProcess, startServerProcess } from '@hashiya/testing'
+import {
+  type ServerProcess,
+  startServerProcess,
+  type TestAccount,
+  testAccount,
+} from '@hashiya/testing'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ARTIFACTS_DIR, launchChromium, screenshot } from './browser.js'
@@ -45,11 +50,16 @@ let server: ServerProcess
 let browser: Browser
 let context: BrowserContext
 let page: Page
+/** A lead: exports and reads every document through the API with a bearer token. */
+let lead: TestAccount
 /** The demo's annotations as the API lists them (document order). */
 let tagged: ApiAnnotation[] = []
 
 async function api<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }> {
-  const response = await fetch(new URL(path, server.url), init)
+  const response = await fetch(new URL(path, server.url), {
+    ...init,
+    headers: { ...lead.headers, ...(init?.headers as Record<string, string> | undefined) },
+  })
   const text = await response.text()
   let body: unknown = text
   try {
@@ -66,6 +76,7 @@ async function exported(
 ): Promise<{ name: string; type: string; bytes: Buffer; text: string }> {
   const response = await fetch(
     new URL(`/api/documents/${DEMO_ID}/export?format=${format}`, server.url),
+    { headers: lead.headers },
   )
   expect(response.status).toBe(200)
   const disposition = response.headers.get('content-disposition') ?? ''
@@ -103,6 +114,7 @@ async function documentIds(): Promise<string[]> {
 
 beforeAll(async () => {
   server = await startServerProcess()
+  lead = await testAccount(server.url, 'leila', 'lead', 'ليلى')
   // offsets are code points in the paragraphs joined by a blank line
   const text = (await documentParagraphs(DEMO_ID)).join('\n\n')
   for (const tag of TAGS) {
@@ -112,7 +124,6 @@ beforeAll(async () => {
     const { phrase, ...rest } = tag
     const created = await api(`/api/documents/${DEMO_ID}/annotations`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Hashiya-User': 'e2e-export' },
       body: JSON.stringify({ ...rest, start, end: start + Array.from(phrase).length }),
     })
     expect(created.status, JSON.stringify(created.body)).toBe(201)
@@ -121,7 +132,7 @@ beforeAll(async () => {
   expect(tagged.map((a) => a.kind)).toEqual(['claim', 'aside', 'quote', 'denial'])
 
   browser = await launchChromium()
-  const opened = await openDemoAs(browser, server.url, 'ليلى')
+  const opened = await openDemoAs(browser, server.url, 'ليلى', { username: 'leila', role: 'lead' })
   context = opened.context
   page = opened.page
 })

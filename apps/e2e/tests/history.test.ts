@@ -8,7 +8,7 @@ import { type ServerProcess, startServerProcess } from '@hashiya/testing'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, screenshot } from './browser.js'
-import { openDemoAs, placeCaretAtEnd, selectPhrase } from './editor.js'
+import { openDemoAs, placeCaretAtEnd, selectPhrase, USERNAME_PATTERN } from './editor.js'
 
 const DOC = 'demo-musk-putin'
 const CLAIM = 'بوتين طلب من ماسك عدم توفير خدمة ستارلينك'
@@ -24,17 +24,30 @@ const contexts: BrowserContext[] = []
 let lead: Page
 let editor: Page
 let editorId: string
+let leadId: string
+/** The lead's bearer token headers, for reading the live document through the API. */
+let leadHeaders: Record<string, string>
 let versionId: string
 
 beforeAll(async () => {
   server = await startServerProcess()
   browser = await launchChromium()
-  const openedLead = await openDemoAs(browser, server.url, 'منى')
-  const openedEditor = await openDemoAs(browser, server.url, 'ليلى')
+  // history (and restoring it) is for leads; the editor edits the demo shared with everyone
+  const openedLead = await openDemoAs(browser, server.url, 'منى', {
+    username: 'muna',
+    role: 'lead',
+  })
+  const openedEditor = await openDemoAs(browser, server.url, 'ليلى', {
+    username: 'leila',
+    role: 'editor',
+  })
   contexts.push(openedLead.context, openedEditor.context)
   lead = openedLead.page
   editor = openedEditor.page
-  editorId = (await editor.evaluate(() => localStorage.getItem('hashiya.user.id'))) ?? ''
+  // an account's id is its username: what the history records as the author
+  editorId = openedEditor.account.id
+  leadId = openedLead.account.id
+  leadHeaders = openedLead.account.headers
 })
 
 afterAll(async () => {
@@ -45,7 +58,9 @@ afterAll(async () => {
 })
 
 async function api<T>(path: string): Promise<T> {
-  const response = await fetch(`${server.url}/api/documents/${DOC}${path}`)
+  const response = await fetch(`${server.url}/api/documents/${DOC}${path}`, {
+    headers: leadHeaders,
+  })
   expect(response.status).toBe(200)
   return (await response.json()) as T
 }
@@ -71,7 +86,8 @@ async function typeAtEndOfLastParagraph(page: Page, text: string): Promise<void>
 
 describe('reviewing the history of an article', () => {
   it('lists exactly the editor’s events when filtered by her', async () => {
-    expect(editorId).toMatch(/^[A-Za-z0-9-]{8,64}$/)
+    expect(editorId).toMatch(USERNAME_PATTERN)
+    expect(editorId).not.toBe(leadId)
     await tag(editor, CLAIM, 'claim')
     await tag(editor, QUOTE, 'quote')
     await expect.poll(liveKinds, { timeout: 10_000 }).toEqual(['claim', 'quote'])
@@ -106,7 +122,6 @@ describe('reviewing the history of an article', () => {
     // newest first: the denial was tagged last
     expect(await events.first().textContent()).toContain('ونفت روسيا')
     // the filter is real: the lead has no events of her own
-    const leadId = await lead.evaluate(() => localStorage.getItem('hashiya.user.id'))
     const leadOption = lead.locator(`[data-testid="history-filter-user"] option[value="${leadId}"]`)
     expect(await leadOption.count()).toBe(0)
     await screenshot(lead, 'history-timeline')
@@ -187,11 +202,14 @@ describe('reviewing the history of an article', () => {
     expect(height).toBeGreaterThan(0)
     await screenshot(lead, 'history-chart')
     // in English the chart reads left to right, its labels translated
-    await lead.locator('header button[lang="en"]').click()
+    await lead.getByTestId('user-menu').click()
+    await lead.getByTestId('language-switch').click()
     await expect.poll(() => lead.evaluate(() => document.documentElement.dir)).toBe('ltr')
     await expect.poll(() => chart.textContent()).toContain('Hour')
     await screenshot(lead, 'history-chart-en')
-    await lead.locator('header button[lang="ar"]').click()
+    await lead.getByTestId('user-menu').click()
+    await lead.getByTestId('language-switch').click()
+    await expect.poll(() => lead.evaluate(() => document.documentElement.dir)).toBe('rtl')
     // the live document was never changed by looking at the past
     expect(await liveKinds()).toEqual(['claim', 'denial', 'quote'])
     expect(await liveText()).toContain(`${TYPED.trim()}${MORE}`)
