@@ -34,6 +34,8 @@ export function renderCaret(user: Record<string, unknown>): HTMLElement {
   const label = document.createElement('span')
   label.className = CARET_LABEL_CLASS
   label.textContent = name
+  // A Latin name keeps its own order inside an Arabic line.
+  label.dir = 'auto'
 
   caret.append(line, label)
   return caret

@@ -85,3 +85,14 @@ describe('language choice', () => {
     expect(storedLanguage(memoryStore({ [LANGUAGE_KEY]: 'fr' }))).toBe('ar')
   })
 })
+
+describe('interpolated names', () => {
+  it('are bidi isolates, so a Latin name keeps its order inside an Arabic sentence', async () => {
+    const { initI18n } = await import('./index.js')
+    const i18n = initI18n(memoryStore({ 'hashiya.language': 'ar' }))
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    const line = i18n.t('annotations.by', { name: '"><img src=x>' })
+    expect(line).toBe('أضافها \u2068"><img src=x>\u2069')
+    expect(i18n.t('admin.count', { count: 3 })).not.toContain('\u2068')
+  })
+})

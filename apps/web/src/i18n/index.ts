@@ -3,7 +3,7 @@
  * in localStorage. The page direction follows the language; the article editor
  * is always right to left (articles are Arabic).
  */
-import i18next from 'i18next'
+import i18next, { type FormatterModule } from 'i18next'
 import { initReactI18next } from 'react-i18next'
 import type { KeyValueStore } from '../lib/storage.js'
 import ar from './ar.json'
@@ -42,15 +42,19 @@ function applyToDocument(language: Language): void {
 /** Initializes i18next synchronously with the bundled translations. */
 export function initI18n(store: KeyValueStore): typeof i18next {
   const language = storedLanguage(store)
-  void i18next.use(initReactI18next).init({
-    resources,
-    lng: language,
-    fallbackLng: DEFAULT_LANGUAGE,
-    supportedLngs: [...LANGUAGES],
-    initAsync: false,
-    interpolation: { escapeValue: false },
-    returnNull: false,
-  })
+  void i18next
+    .use(initReactI18next)
+    .use(isolatingFormatter)
+    .init({
+      resources,
+      lng: language,
+      fallbackLng: DEFAULT_LANGUAGE,
+      supportedLngs: [...LANGUAGES],
+      initAsync: false,
+      // React escapes; `alwaysFormat` runs every interpolated value through `isolatingFormatter`.
+      interpolation: { escapeValue: false, alwaysFormat: true },
+      returnNull: false,
+    })
   applyToDocument(language)
   i18next.on('languageChanged', (next) => {
     if (!isLanguage(next)) return
@@ -65,4 +69,27 @@ declare module 'i18next' {
     defaultNS: 'translation'
     resources: (typeof resources)['ar']
   }
+}
+
+const FIRST_STRONG_ISOLATE = '\u2068'
+const POP_DIRECTIONAL_ISOLATE = '\u2069'
+
+/** Text set apart from the direction of what surrounds it. */
+export function isolate(text: string): string {
+  return `${FIRST_STRONG_ISOLATE}${text}${POP_DIRECTIONAL_ISOLATE}`
+}
+
+/**
+ * What React cannot do for us: keep a Latin name's punctuation from
+ * reordering inside an Arabic sentence (and the reverse). Every interpolated
+ * string becomes a bidi isolate, as <bdi> would make it; numbers (plural
+ * counts) pass as they are. The strings use no named formats.
+ */
+const isolatingFormatter: FormatterModule = {
+  type: 'formatter',
+  init: () => {},
+  add: () => {},
+  addCached: () => {},
+  // biome-ignore lint/suspicious/noExplicitAny: i18next passes numbers through the same hook
+  format: (value: any) => (typeof value === 'string' ? isolate(value) : value),
 }
