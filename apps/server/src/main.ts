@@ -1,6 +1,7 @@
 /**
  * Entry point: configuration from the environment, then the server, then
- * a clean flush on SIGTERM/SIGINT.
+ * a clean flush on SIGTERM/SIGINT (not ready, stop accepting, store, close
+ * clients with 1012, close storage and Redis).
  */
 import { ConfigError, loadConfig } from './config.js'
 import { createLogger } from './logger.js'
@@ -21,7 +22,16 @@ const logger = createLogger(config.logLevel)
 
 try {
   const server = await startServer(config, logger)
-  logger.info({ url: server.url, dataDir: config.dataDir }, 'listening')
+  logger.info(
+    {
+      url: server.url,
+      instanceId: server.instanceId,
+      storage: config.database ? 'postgresql' : 'sqlite',
+      ...(config.database ? {} : { dataDir: config.dataDir }),
+      fanout: config.redis ? 'redis' : 'none',
+    },
+    'listening',
+  )
   process.stderr.write(`\n  Hashiya is running at ${server.url}\n\n`)
   if (server.setupCode) {
     logger.info({}, 'no administrator yet; waiting for the setup screen')
@@ -35,6 +45,11 @@ try {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'shutting down')
+    // A shutdown that hangs (a storage call that never returns) still ends.
+    setTimeout(() => {
+      logger.error({}, 'shutdown took longer than 30 s; exiting')
+      process.exit(1)
+    }, 30_000).unref()
     server.close().then(
       () => {
         logger.info({}, 'stopped')

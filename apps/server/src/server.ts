@@ -1,13 +1,29 @@
 /**
  * Starts and stops a whole Hashiya server: storage, sync core, HTTP and
  * WebSocket on one port.
+ *
+ * Storage is SQLite in DATA_DIR, or PostgreSQL with DATABASE_URL (documents and
+ * accounts, shared by every instance). With REDIS_URL, instances exchange the
+ * updates and presence of the documents they hold through Redis Streams.
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { AccountError, Accounts, SqliteAccountStore } from '@hashiya/accounts'
+import {
+  AccountError,
+  type AccountStore,
+  Accounts,
+  PostgresAccountStore,
+  SqliteAccountStore,
+} from '@hashiya/accounts'
+import { defaultInstanceId, RedisFanout } from '@hashiya/fanout'
 import { AuditTrail } from '@hashiya/history'
-import { SqliteDocumentStore } from '@hashiya/storage'
+import {
+  DocumentExistsError,
+  type DocumentStore,
+  PostgresDocumentStore,
+  SqliteDocumentStore,
+} from '@hashiya/storage'
 import { SyncServer } from '@hashiya/sync-server'
 import { type ServerType, serve } from '@hono/node-server'
 import { WebSocketServer } from 'ws'
@@ -18,10 +34,55 @@ import { OpenConnections } from './auth/open-connections.js'
 import type { Config } from './config.js'
 import { seedDemoDocument } from './demo.js'
 import type { AppLogger } from './logger.js'
+import { ServerMetrics } from './metrics.js'
+import { operationsRoutes, type ReadinessCheck } from './readiness.js'
+
+interface Storage {
+  kind: 'sqlite' | 'postgresql'
+  store: DocumentStore
+  accountStore: AccountStore
+  /** A new database: the one start that may seed the demo document. */
+  firstStart: boolean
+}
+
+async function openStorage(config: Config, logger: AppLogger): Promise<Storage> {
+  if (config.database) {
+    const store = await PostgresDocumentStore.open({
+      connectionString: config.database.url,
+      poolSize: config.database.poolSize,
+      logger,
+    })
+    try {
+      const accountStore = await PostgresAccountStore.open({
+        connectionString: config.database.url,
+        logger,
+      })
+      // Of N instances starting at once on a new database, exactly one created the schema.
+      return { kind: 'postgresql', store, accountStore, firstStart: store.createdSchema }
+    } catch (error) {
+      await store.close()
+      throw error
+    }
+  }
+  const databaseFile = join(config.dataDir, 'hashiya.db')
+  const firstStart = !existsSync(databaseFile)
+  const store = new SqliteDocumentStore({
+    filename: databaseFile,
+    synchronous: config.sqliteSynchronous,
+  })
+  return {
+    kind: 'sqlite',
+    store,
+    accountStore: new SqliteAccountStore({ filename: databaseFile }),
+    firstStart,
+  }
+}
 
 export interface RunningServer {
   url: string
   port: number
+  /** Names this process in fan-out entries, logs and metrics. */
+  instanceId: string
   /** Set on a first start without ADMIN_USERNAME: the code the setup screen asks for. */
   setupCode: string | null
   /** Stops accepting, flushes every document, closes clients and storage. */
@@ -29,18 +90,19 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, logger: AppLogger): Promise<RunningServer> {
-  const databaseFile = join(config.dataDir, 'hashiya.db')
-  const firstStart = !existsSync(databaseFile)
-  const store = new SqliteDocumentStore({
-    filename: databaseFile,
-    synchronous: config.sqliteSynchronous,
-  })
-  const accounts = new Accounts(new SqliteAccountStore({ filename: databaseFile }), {
+  const instanceId = config.instanceId ?? defaultInstanceId()
+  const { kind, store, accountStore, firstStart } = await openStorage(config, logger)
+  const accounts = new Accounts(accountStore, {
     sessionTtlMs: config.sessionTtlMs,
     maxTokenTtlMs: 30 * 24 * 3_600_000,
   })
-  if (firstStart && config.demoDocument && (await seedDemoDocument(store, accounts))) {
-    logger.info({}, 'demo document created')
+  if (firstStart && config.demoDocument) {
+    try {
+      if (await seedDemoDocument(store, accounts)) logger.info({}, 'demo document created')
+    } catch (error) {
+      // Another instance seeded it first.
+      if (!(error instanceof DocumentExistsError)) throw error
+    }
   }
   const setup: SetupGate = { code: await firstAdmin(accounts, config, logger) }
   const pruneTimer = setInterval(() => void accounts.pruneExpired(), 3_600_000)
@@ -49,6 +111,17 @@ export async function startServer(config: Config, logger: AppLogger): Promise<Ru
     onError: (documentId, error) =>
       logger.error({ documentId, err: error }, 'audit trail derivation failed'),
   })
+  const metrics = new ServerMetrics({ instanceId, storage: kind, fanout: config.redis !== null })
+  const fanout = config.redis
+    ? new RedisFanout({
+        url: config.redis.url,
+        instanceId,
+        keyPrefix: config.redis.keyPrefix,
+        maxLen: config.redis.streamMaxLen,
+        logger,
+        observer: metrics.fanoutObserver,
+      })
+    : undefined
   const sync = new SyncServer({
     store,
     logger,
@@ -58,7 +131,20 @@ export async function startServer(config: Config, logger: AppLogger): Promise<Ru
     compactAfterUpdates: config.compactAfterUpdates,
     messagesPerSecond: config.messagesPerSecond,
     maxAwarenessBytes: config.maxAwarenessBytes,
+    fanout,
+    resyncIntervalMs: config.resyncIntervalMs,
+    observer: metrics.syncObserver,
   })
+  metrics.watch(sync)
+  let draining = false
+  const checks: ReadinessCheck[] = [
+    {
+      name: 'storage',
+      check: () => Promise.all([store.getDocument('readyz'), accountStore.getUser('readyz')]),
+    },
+  ]
+  if (fanout) checks.push({ name: 'redis', check: () => fanout.ping() })
+  const operations = operationsRoutes({ checks, metrics, logger, draining: () => draining })
   const limits = new RequestLimits({
     loginFailuresPerAccount: config.loginFailuresPerAccount,
     loginAttemptsPerAddress: config.loginAttemptsPerAddress,
@@ -76,6 +162,7 @@ export async function startServer(config: Config, logger: AppLogger): Promise<Ru
     limits,
     openConnections,
     setup,
+    operations,
   })
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes })
 
@@ -95,10 +182,15 @@ export async function startServer(config: Config, logger: AppLogger): Promise<Ru
   return {
     url,
     port,
+    instanceId,
     setupCode: setup.code,
     close: () => {
       closing ??= (async () => {
+        // /readyz answers 503 from now on; no new connections are accepted.
+        draining = true
         const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()))
+        // Stores what every document received, closes its clients with 1012
+        // (they reconnect, to another instance behind a load balancer), compacts.
         await sync.shutdown()
         await trail.close()
         for (const client of wss.clients) client.terminate()
@@ -106,6 +198,7 @@ export async function startServer(config: Config, logger: AppLogger): Promise<Ru
         await httpClosed
         clearInterval(pruneTimer)
         openConnections.close()
+        await fanout?.close()
         await accounts.close()
         await store.close()
       })()
@@ -133,6 +226,8 @@ async function firstAdmin(
         password: config.admin.password,
       })
     } catch (error) {
+      // Several instances starting at once on one database: another one made it.
+      if (error instanceof AccountError && error.code === 'setup-closed') return null
       if (error instanceof AccountError)
         throw new Error(`ADMIN_USERNAME/ADMIN_PASSWORD: ${error.message}`)
       throw error

@@ -94,11 +94,14 @@ export class AuditTrail {
    */
   catchUp(documentId: string): Promise<void> {
     const previous = this.running.get(documentId) ?? Promise.resolve()
-    const next = previous.then(() => this.advance(documentId))
+    // A failed earlier pass (storage down) must not fail this one before it starts.
+    const next = previous.catch(() => {}).then(() => this.advance(documentId))
     this.running.set(documentId, next)
-    void next.finally(() => {
+    const forget = () => {
       if (this.running.get(documentId) === next) this.running.delete(documentId)
-    })
+    }
+    // Both branches handled: a rejected pass is the caller's to see, never unhandled.
+    next.then(forget, forget)
     return next
   }
 

@@ -143,7 +143,12 @@ export interface DocumentStore {
   seqAtTime(id: string, time: number): Promise<number>
   /** Server time of one logged update, or null. */
   timeOfSeq(id: string, seq: number): Promise<number | null>
-  /** Records derived events and the progress reached, in one transaction. */
+  /**
+   * Records derived events and the progress reached, in one transaction. Several
+   * instances may derive the same document at once (derivation depends on the
+   * log alone, so they derive the same events): events at or below the stored
+   * progress are already recorded and are skipped, and progress never moves back.
+   */
   appendAuditEvents(
     id: string,
     events: readonly AuditEventRecord[],

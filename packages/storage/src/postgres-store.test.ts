@@ -149,7 +149,12 @@ describe.skipIf(unreachable !== null)('PostgreSQL', () => {
         return rows.map((row) => row.version)
       })
       expect(versions).toEqual([1])
+      // exactly one of them created the schema (and may seed first-start content)
+      expect(instances.filter((store) => store.createdSchema)).toHaveLength(1)
       await Promise.all(instances.map((store) => store.close()))
+      const again = await PostgresDocumentStore.open(options)
+      expect(again.createdSchema).toBe(false)
+      await again.close()
 
       await withConnection(urlOf(fresh), (client) =>
         client.query('INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)'),

@@ -129,6 +129,7 @@ const MIGRATIONS: readonly string[] = [
  */
 const MIGRATION_LOCK = `hashtext('hashiya.schema_migrations'), 0`
 const compactionLock = (idParam: string) => `hashtext('hashiya.compaction'), hashtext(${idParam})`
+const auditLock = (idParam: string) => `hashtext('hashiya.audit'), hashtext(${idParam})`
 
 /**
  * Compactions each hold a connection for as long as they run, and the work they
@@ -202,6 +203,16 @@ export class PostgresDocumentStore implements DocumentStore {
   private readonly lockPool: pg.Pool
   private readonly logger: PostgresStoreLogger
   private closed = false
+  private schemaCreated = false
+
+  /**
+   * Whether this open created the schema in an empty database. Of several
+   * instances starting at once on a new database exactly one sees true (the
+   * migration runs under a lock), so it can seed first-start content alone.
+   */
+  get createdSchema(): boolean {
+    return this.schemaCreated
+  }
 
   /** Connects and brings the schema up to date; safe for several instances starting at once. */
   static async open(options: PostgresStoreOptions): Promise<PostgresDocumentStore> {
@@ -280,6 +291,7 @@ export class PostgresDocumentStore implements DocumentStore {
           Date.now(),
         ])
       }
+      this.schemaCreated = version === 0
       if (version < MIGRATIONS.length) {
         this.logger.info({ from: version, to: MIGRATIONS.length }, 'database schema migrated')
       }
@@ -502,7 +514,17 @@ export class PostgresDocumentStore implements DocumentStore {
     progress: AuditProgress,
   ): Promise<void> {
     await this.transaction(async (client) => {
-      if (events.length > 0) {
+      // Instances deriving the same document queue here, and each sees what the
+      // one before it committed (READ COMMITTED: a new snapshot per statement).
+      await client.query(`SELECT pg_advisory_xact_lock(${auditLock('$1')})`, [id])
+      const { rows } = await client.query<{ seq: number }>(
+        'SELECT seq FROM audit_progress WHERE doc_id = $1',
+        [id],
+      )
+      const recorded = rows[0]?.seq ?? 0
+      if (recorded >= progress.seq) return
+      const fresh = events.filter((event) => event.seq > recorded)
+      if (fresh.length > 0) {
         await client.query(
           `INSERT INTO audit_events
              (doc_id, seq, at, user_id, action, annotation_id, kind, text, from_value, to_value)
@@ -515,15 +537,15 @@ export class PostgresDocumentStore implements DocumentStore {
            ORDER BY position`,
           [
             id,
-            events.map((event) => event.seq),
-            events.map((event) => event.at),
-            events.map((event) => event.userId),
-            events.map((event) => event.action),
-            events.map((event) => event.annotationId),
-            events.map((event) => event.kind),
-            events.map((event) => event.text),
-            events.map((event) => event.from),
-            events.map((event) => event.to),
+            fresh.map((event) => event.seq),
+            fresh.map((event) => event.at),
+            fresh.map((event) => event.userId),
+            fresh.map((event) => event.action),
+            fresh.map((event) => event.annotationId),
+            fresh.map((event) => event.kind),
+            fresh.map((event) => event.text),
+            fresh.map((event) => event.from),
+            fresh.map((event) => event.to),
           ],
         )
       }

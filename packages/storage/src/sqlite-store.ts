@@ -315,23 +315,28 @@ export class SqliteDocumentStore implements DocumentStore {
     events: readonly AuditEventRecord[],
     progress: AuditProgress,
   ): Promise<void> {
-    this.db.transaction(() => {
-      for (const event of events) {
-        this.statements.insertAuditEvent.run(
-          id,
-          event.seq,
-          event.at,
-          event.userId,
-          event.action,
-          event.annotationId,
-          event.kind,
-          event.text,
-          event.from,
-          event.to,
-        )
-      }
-      this.statements.writeAuditProgress.run(id, progress.seq, progress.state)
-    })()
+    this.db
+      .transaction(() => {
+        const recorded = this.statements.readAuditProgress.get(id)?.seq ?? 0
+        if (recorded >= progress.seq) return
+        for (const event of events) {
+          if (event.seq <= recorded) continue
+          this.statements.insertAuditEvent.run(
+            id,
+            event.seq,
+            event.at,
+            event.userId,
+            event.action,
+            event.annotationId,
+            event.kind,
+            event.text,
+            event.from,
+            event.to,
+          )
+        }
+        this.statements.writeAuditProgress.run(id, progress.seq, progress.state)
+      })
+      .immediate()
   }
 
   async readAuditProgress(id: string): Promise<AuditProgress | null> {

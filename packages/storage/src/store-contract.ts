@@ -174,6 +174,18 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
         state: '{}',
       })
       expect(await store.readAuditProgress('d')).toEqual({ seq: 3, state: '{}' })
+      // another instance that derived the same log from an older point: only
+      // what is new is recorded, and progress never moves back
+      await store.appendAuditEvents(
+        'd',
+        [event(2, 'sami', 'created', 'quote'), event(3, 'leila', 'kind-changed', 'denial')],
+        { seq: 3, state: '{"late":1}' },
+      )
+      await store.appendAuditEvents('d', [event(1, 'leila', 'created', 'claim')], {
+        seq: 1,
+        state: '{"older":1}',
+      })
+      expect(await store.readAuditProgress('d')).toEqual({ seq: 3, state: '{}' })
       const all = await store.queryAuditEvents('d', { limit: 10 })
       expect(all.map((e) => e.seq)).toEqual([3, 2, 1])
       expect(all[0]).toMatchObject({

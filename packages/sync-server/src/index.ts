@@ -3,7 +3,7 @@
  * Hooks in: a `DocumentStore` for durability, a `Logger`, and any transport.
  */
 
-export { ServerChange } from './room.js'
+export { RemoteChange, ServerChange } from './room.js'
 export {
   type ClientSession,
   DocumentNotFoundError,
@@ -15,5 +15,9 @@ export {
   type ClientTransport,
   CloseCode,
   type ConnectionIdentity,
+  type Fanout,
+  type FanoutMessage,
+  type FanoutSubscriber,
   type Logger,
+  type SyncObserver,
 } from './types.js'

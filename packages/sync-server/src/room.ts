@@ -6,6 +6,13 @@
  * sender included: the y-websocket client counts its edit confirmed when it comes
  * back). A sync-step-2 reply to a joining client waits for the same queue, so no
  * client ever sees state the store might not have.
+ *
+ * With several server instances (a `Fanout`), each stored batch is published
+ * with its log positions; other instances apply it with `RemoteChange` as the
+ * origin (relayed to their clients, never stored again). Each room tracks which
+ * log positions its doc holds; a hole that does not fill, a resubscription or
+ * a periodic check makes it read what it lacks from the store's log, so a lost
+ * message heals instead of diverging.
  */
 import { createYDoc } from '@hashiya/document'
 import type { DocumentStore, StoredState, UpdateToAppend } from '@hashiya/storage'
@@ -17,9 +24,23 @@ import {
   encodeSyncUpdate,
   isEmptyStateVector,
 } from '@hashiya/sync-protocol'
-import { Awareness, applyAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness'
+import {
+  Awareness,
+  applyAwarenessUpdate,
+  encodeAwarenessUpdate,
+  removeAwarenessStates,
+} from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { type ClientTransport, CloseCode, type ConnectionIdentity, type Logger } from './types.js'
+import {
+  type ClientTransport,
+  CloseCode,
+  type ConnectionIdentity,
+  type Fanout,
+  type FanoutMessage,
+  type FanoutSubscriber,
+  type Logger,
+  type SyncObserver,
+} from './types.js'
 
 export interface RoomOptions {
   store: DocumentStore
@@ -32,6 +53,13 @@ export interface RoomOptions {
   onStored(documentId: string, lastSeq: number): void
   /** Called when the store fails: the room can no longer promise durability. */
   onStorageFailure(room: Room, error: unknown): void
+  /** Other server instances holding the document; absent with a single instance. */
+  fanout?: Fanout
+  /** Another instance asked every holder of the document to close its clients. */
+  onRemoteClose?(room: Room, code: number, reason: string): void
+  /** How long a hole in the log positions may stay open before the store is re-read. */
+  gapGraceMs?: number
+  observer?: SyncObserver
 }
 
 /**
@@ -40,6 +68,15 @@ export interface RoomOptions {
  */
 export class ServerChange {
   constructor(readonly userId: string) {}
+}
+
+/**
+ * Transaction origin for updates another instance (or the store) already has:
+ * relayed to this instance's clients, never appended again.
+ */
+export class RemoteChange {
+  static readonly instance = new RemoteChange()
+  private constructor() {}
 }
 
 /** A connected client as the room sees it. */
@@ -65,13 +102,27 @@ export class Room {
   private flushScheduled = false
   /** Resolves when everything applied so far is committed and broadcast. */
   private flushed: Promise<void> = Promise.resolve()
+  /** Highest log position known to be stored (this instance's appends or others'). */
   private lastSeq: number
+  /** Every log position up to this one is in the doc. */
+  private heldSeq: number
+  /** Positions above `heldSeq` already in the doc (others' updates arrive out of order). */
+  private readonly heldAbove = new Set<number>()
+  private gapTimer: NodeJS.Timeout | null = null
+  private resyncing: Promise<void> | null = null
+  private resyncAgain = false
   private snapshotSeq: number
   private compacting = false
   private fullStateCache: Uint8Array | null = null
   private failed = false
+  private destroyed = false
   /** Document updates refused from read-only connections since the room opened. */
   droppedWrites = 0
+  /** What the fan-out delivers to this room; identity matters for unsubscribing. */
+  readonly subscriber: FanoutSubscriber = {
+    receive: (message, sentAt) => this.receiveRemote(message, sentAt),
+    resync: () => void this.resync(),
+  }
 
   constructor(
     readonly documentId: string,
@@ -84,6 +135,7 @@ export class Room {
       : state.updates.map((u) => u.update)
     if (stored.length > 0) Y.applyUpdate(this.doc, Y.mergeUpdates(stored))
     this.lastSeq = state.lastSeq
+    this.heldSeq = state.lastSeq
     this.snapshotSeq = state.snapshotSeq
     this.awareness = new Awareness(this.doc)
     // The server is not a collaborator: it announces no presence of its own.
@@ -94,6 +146,12 @@ export class Room {
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
     this.fullStateCache = null
+    if (origin === RemoteChange.instance) {
+      // Already durable (stored by another instance, or read back from the store).
+      this.broadcastUpdate(update)
+      return
+    }
+    this.options.observer?.updatesReceived?.(1)
     const userId =
       origin instanceof RoomConnection
         ? origin.identity.userId
@@ -115,6 +173,14 @@ export class Room {
       for (const id of removed) origin.awarenessClients.delete(id)
     }
     this.broadcast(encodeAwarenessStates(this.awareness, changed))
+    // Local presence (and its removal when a client leaves) reaches the other
+    // instances; what came from them, or timed out here, does not go back.
+    if (this.options.fanout && origin !== RemoteChange.instance && origin !== 'timeout') {
+      this.options.fanout.publish(this.documentId, {
+        type: 'awareness',
+        update: encodeAwarenessUpdate(this.awareness, changed),
+      })
+    }
   }
 
   private scheduleFlush(): void {
@@ -136,19 +202,145 @@ export class Room {
     const batch = this.pending
     if (batch.length === 0 || this.failed) return
     this.pending = []
+    const started = performance.now()
+    let toSeq: number
     try {
-      this.lastSeq = await this.options.store.appendUpdates(this.documentId, batch)
+      toSeq = await this.options.store.appendUpdates(this.documentId, batch)
     } catch (error) {
+      this.options.observer?.appended?.(performance.now() - started, batch.length, false)
       this.failed = true
       this.options.onStorageFailure(this, error)
       return
     }
+    this.options.observer?.appended?.(performance.now() - started, batch.length, true)
+    // One append takes consecutive positions ending at the one it returns.
+    const fromSeq = toSeq - batch.length + 1
+    this.markHeld(fromSeq, toSeq)
     this.unconfirmed -= batch.length
-    this.options.onStored(this.documentId, this.lastSeq)
-    for (const { update } of batch) this.broadcast(encodeSyncUpdate(update))
+    this.options.onStored(this.documentId, toSeq)
+    for (const { update } of batch) this.broadcastUpdate(update)
+    if (this.options.fanout) {
+      const update =
+        batch.length === 1
+          ? (batch[0] as UpdateToAppend).update
+          : Y.mergeUpdates(batch.map((u) => u.update))
+      this.options.fanout.publish(this.documentId, { type: 'update', update, fromSeq, toSeq })
+    }
     if (this.lastSeq - this.snapshotSeq >= this.options.compactAfterUpdates) {
       setImmediate(() => void this.compact())
     }
+  }
+
+  private broadcastUpdate(update: Uint8Array): void {
+    this.broadcast(encodeSyncUpdate(update))
+    this.options.observer?.updatesSent?.(this.connections.size)
+  }
+
+  /** Records that the updates at these log positions are in the doc. */
+  private markHeld(fromSeq: number, toSeq: number): void {
+    if (toSeq > this.lastSeq) this.lastSeq = toSeq
+    for (let seq = Math.max(fromSeq, this.heldSeq + 1); seq <= toSeq; seq++) {
+      this.heldAbove.add(seq)
+    }
+    while (this.heldAbove.delete(this.heldSeq + 1)) this.heldSeq += 1
+    if (this.heldAbove.size === 0) {
+      if (this.gapTimer) clearTimeout(this.gapTimer)
+      this.gapTimer = null
+    } else if (!this.gapTimer && this.options.fanout) {
+      // Another instance's batch may simply still be on its way; give it a moment.
+      this.gapTimer = setTimeout(() => {
+        this.gapTimer = null
+        if (this.heldAbove.size > 0) void this.resync()
+      }, this.options.gapGraceMs ?? 1_000)
+      this.gapTimer.unref()
+    }
+  }
+
+  /** Every log position up to this one is in the live doc. */
+  get heldUpTo(): number {
+    return this.heldSeq
+  }
+
+  /** Applies a message from another instance. */
+  receiveRemote(message: FanoutMessage, sentAt: number): void {
+    if (this.failed || this.destroyed) return
+    switch (message.type) {
+      case 'update': {
+        if (message.toSeq > this.heldSeq) {
+          Y.applyUpdate(this.doc, message.update, RemoteChange.instance)
+          this.markHeld(message.fromSeq, message.toSeq)
+        }
+        this.options.observer?.remoteApplied?.(
+          message.toSeq - message.fromSeq + 1,
+          Date.now() - sentAt,
+        )
+        return
+      }
+      case 'awareness':
+        applyAwarenessUpdate(this.awareness, message.update, RemoteChange.instance)
+        return
+      case 'closed':
+        this.options.onRemoteClose?.(this, message.code, message.reason)
+        return
+    }
+  }
+
+  /**
+   * Reads from the store's log every update past the positions the doc holds
+   * and applies what it lacks (Yjs skips what it already has; only what is new
+   * reaches the clients). The store is the source of truth: whatever the
+   * fan-out lost is in the log. Concurrent calls share one pass and run again.
+   */
+  resync(): Promise<void> {
+    if (this.resyncing) {
+      this.resyncAgain = true
+      return this.resyncing
+    }
+    this.resyncing = (async () => {
+      try {
+        do {
+          this.resyncAgain = false
+          if (this.failed || this.destroyed) return
+          const logged = await this.options.store.readLog(this.documentId, this.heldSeq)
+          if (this.failed || this.destroyed) return
+          const lacking = logged.filter((stored) => !this.heldAbove.has(stored.seq))
+          if (lacking.length > 0) {
+            Y.applyUpdate(
+              this.doc,
+              Y.mergeUpdates(lacking.map((stored) => stored.update)),
+              RemoteChange.instance,
+            )
+          }
+          for (const stored of logged) this.markHeld(stored.seq, stored.seq)
+          this.options.observer?.resynced?.(this.documentId, lacking.length)
+          if (lacking.length > 0) {
+            this.options.logger.debug(
+              { documentId: this.documentId, updates: lacking.length, heldUpTo: this.heldSeq },
+              'document caught up from the store',
+            )
+          }
+        } while (this.resyncAgain)
+      } catch (error) {
+        // The next trigger (periodic check, gap, resubscription) tries again.
+        this.options.logger.warn(
+          { documentId: this.documentId, err: error },
+          'could not read missed updates from the store',
+        )
+      } finally {
+        this.resyncing = null
+      }
+    })()
+    return this.resyncing
+  }
+
+  /**
+   * Brings the doc up to what the store has now (used before API reads and
+   * changes, so that a change made through one instance is seen through any
+   * other at once), and by the periodic check.
+   */
+  async catchUp(): Promise<void> {
+    const summary = await this.options.store.getDocument(this.documentId)
+    if (summary && summary.lastSeq > this.heldSeq) await this.resync()
   }
 
   /** Waits until every change applied so far is durable and sent. */
@@ -160,17 +352,57 @@ export class Room {
     } while (current !== this.flushed)
   }
 
-  /** Writes the merged state as a snapshot; the log itself is kept. */
-  async compact(): Promise<void> {
+  /**
+   * Writes a snapshot: the merged log up to its last position; the log itself is kept.
+   *
+   * The snapshot is computed from the store's own state (the last snapshot plus
+   * the log after it, read in one consistent view), never from the live doc.
+   * With several instances the live doc is not a prefix of the log: it may lack
+   * updates other instances appended at positions below ones it holds (still on
+   * their way through the fan-out), and may hold some above. A snapshot of it
+   * labelled "up to N" could then miss an update at a position <= N, which every
+   * later load would skip for good. Merging exactly the rows at positions
+   * <= N is correct by construction, whatever this instance has received.
+   * It runs under the store's compaction lock, so instances never compact one
+   * document at once (and `writeSnapshot` never lets an older one win).
+   * Unless `force`d (unload, shutdown), a compaction that finds another
+   * instance already compacted recently does nothing.
+   */
+  async compact(force = false): Promise<void> {
     if (this.compacting || this.failed || this.lastSeq === this.snapshotSeq) return
     this.compacting = true
     try {
-      await this.whenFlushed()
-      const upToSeq = this.lastSeq
-      const state = Y.encodeStateAsUpdate(this.doc)
-      await this.options.store.writeSnapshot(this.documentId, state, upToSeq)
-      this.snapshotSeq = upToSeq
-      this.options.logger.debug({ documentId: this.documentId, upToSeq }, 'document compacted')
+      await this.options.store.withCompactionLock(this.documentId, async () => {
+        const state = await this.options.store.loadState(this.documentId)
+        if (!state || state.lastSeq === state.snapshotSeq) {
+          if (state) this.snapshotSeq = state.snapshotSeq
+          return
+        }
+        if (!force && state.lastSeq - state.snapshotSeq < this.options.compactAfterUpdates) {
+          this.snapshotSeq = state.snapshotSeq
+          return
+        }
+        const merged = createYDoc()
+        try {
+          const stored = state.updates.map((u) => u.update)
+          Y.applyUpdate(
+            merged,
+            Y.mergeUpdates(state.snapshot ? [state.snapshot, ...stored] : stored),
+          )
+          await this.options.store.writeSnapshot(
+            this.documentId,
+            Y.encodeStateAsUpdate(merged),
+            state.lastSeq,
+          )
+        } finally {
+          merged.destroy()
+        }
+        this.snapshotSeq = state.lastSeq
+        this.options.logger.debug(
+          { documentId: this.documentId, upToSeq: state.lastSeq },
+          'document compacted',
+        )
+      })
     } catch (error) {
       this.options.logger.error({ documentId: this.documentId, err: error }, 'compaction failed')
     } finally {
@@ -274,6 +506,9 @@ export class Room {
   }
 
   destroy(): void {
+    this.destroyed = true
+    if (this.gapTimer) clearTimeout(this.gapTimer)
+    this.gapTimer = null
     this.doc.off('update', this.onDocUpdate)
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()

@@ -11,7 +11,14 @@ import type { DocumentStore } from '@hashiya/storage'
 import { decodeClientMessage, ProtocolError } from '@hashiya/sync-protocol'
 import * as Y from 'yjs'
 import { Room, RoomConnection, ServerChange } from './room.js'
-import { type ClientTransport, CloseCode, type ConnectionIdentity, type Logger } from './types.js'
+import {
+  type ClientTransport,
+  CloseCode,
+  type ConnectionIdentity,
+  type Fanout,
+  type Logger,
+  type SyncObserver,
+} from './types.js'
 
 export interface SyncServerOptions {
   store: DocumentStore
@@ -32,6 +39,19 @@ export interface SyncServerOptions {
   onStored?: (documentId: string, lastSeq: number) => void
   /** After a document leaves memory. */
   onUnloaded?: (documentId: string) => void
+  /**
+   * Other server instances sharing the store: updates and awareness of the
+   * documents held here are exchanged through it. Absent with one instance.
+   */
+  fanout?: Fanout
+  /**
+   * With a fan-out: how often each open document checks the store for updates
+   * it never received (a message lost while everything looked healthy).
+   */
+  resyncIntervalMs?: number
+  /** With a fan-out: how long a hole in the received log positions may stay open. */
+  gapGraceMs?: number
+  observer?: SyncObserver
 }
 
 /** What a transport holds for one connected client. */
@@ -57,6 +77,8 @@ export class StorageUnavailableError extends Error {
   }
 }
 
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref())
+
 const OVER_LIMITS = 'connection over its limits; closing'
 
 interface RoomEntry {
@@ -67,13 +89,19 @@ interface RoomEntry {
   unloading: Promise<void> | null
 }
 
+type Defaulted = Required<Omit<SyncServerOptions, 'fanout' | 'observer'>> &
+  Pick<SyncServerOptions, 'fanout' | 'observer'>
+
 export class SyncServer {
   private readonly rooms = new Map<string, RoomEntry>()
-  private readonly options: Required<SyncServerOptions>
+  private readonly options: Defaulted
   private closing = false
+  private readonly resyncTimer: NodeJS.Timeout | null = null
 
   constructor(options: SyncServerOptions) {
     this.options = {
+      resyncIntervalMs: 10_000,
+      gapGraceMs: 1_000,
       unloadAfterMs: 30_000,
       compactAfterUpdates: 1_000,
       maxBufferedBytes: 16 * 1024 * 1024,
@@ -85,6 +113,34 @@ export class SyncServer {
       onUnloaded: () => {},
       ...options,
     }
+    if (this.options.fanout) {
+      this.resyncTimer = setInterval(
+        () => this.checkForMissedUpdates(),
+        this.options.resyncIntervalMs,
+      )
+      this.resyncTimer.unref()
+    }
+  }
+
+  /** The safety net under the fan-out: every open document compares itself with the store. */
+  private checkForMissedUpdates(): void {
+    for (const entry of this.rooms.values()) {
+      const room = entry.room
+      if (!room || entry.unloading || room.hasFailed) continue
+      room
+        .catchUp()
+        .catch((error: unknown) =>
+          this.options.logger.warn(
+            { documentId: room.documentId, err: error },
+            'could not check the store for missed updates',
+          ),
+        )
+    }
+  }
+
+  /** Whether updates from other instances are expected (a fan-out is configured). */
+  get clustered(): boolean {
+    return this.options.fanout !== undefined
   }
 
   get loadedDocumentCount(): number {
@@ -239,7 +295,20 @@ export class SyncServer {
       maxBufferedBytes: this.options.maxBufferedBytes,
       onStored: this.options.onStored,
       onStorageFailure: (failed, error) => this.onStorageFailure(failed, error),
+      fanout: this.options.fanout,
+      gapGraceMs: this.options.gapGraceMs,
+      observer: this.options.observer,
+      onRemoteClose: (closed, code, reason) => {
+        closed.closeAll(code, reason)
+        const entry = this.rooms.get(documentId)
+        if (entry?.room !== closed) return
+        void this.dropRoom(documentId, entry).then(() => this.options.onUnloaded(documentId))
+      },
     })
+    // Subscribed after loading: the fan-out calls `resync` once its starting
+    // point is fixed, and that reads whatever was stored between the load and
+    // that point, so nothing falls between the two.
+    this.options.fanout?.subscribe(documentId, room.subscriber)
     this.options.logger.info({ documentId, updates: state.updates.length }, 'document loaded')
     return room
   }
@@ -271,7 +340,7 @@ export class SyncServer {
       const room = entry.room
       if (room) {
         await room.whenFlushed()
-        await room.compact()
+        await room.compact(true)
       }
       await this.dropRoom(documentId, entry)
       this.options.onUnloaded(documentId)
@@ -282,6 +351,7 @@ export class SyncServer {
 
   private async dropRoom(documentId: string, entry: RoomEntry): Promise<void> {
     if (entry.unloadTimer) clearTimeout(entry.unloadTimer)
+    if (entry.room) this.options.fanout?.unsubscribe(documentId, entry.room.subscriber)
     entry.room?.destroy()
     if (this.rooms.get(documentId) === entry) this.rooms.delete(documentId)
   }
@@ -293,7 +363,12 @@ export class SyncServer {
    */
   async read<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T | null> {
     const entry = this.rooms.get(documentId)
-    if (entry?.room && !entry.unloading && !entry.room.hasFailed) return read(entry.room.doc)
+    const room = entry?.room
+    if (room && !entry.unloading && !room.hasFailed) {
+      // Another instance may have stored a change the fan-out has not delivered yet.
+      if (this.clustered) await room.catchUp()
+      if (!room.hasFailed && this.rooms.get(documentId) === entry) return read(room.doc)
+    }
     const state = await this.options.store.loadState(documentId)
     if (!state) return null
     const doc = createYDoc()
@@ -320,6 +395,8 @@ export class SyncServer {
     if (this.closing) throw new Error('server is shutting down')
     const room = await this.openRoom(documentId)
     try {
+      // Changes computed on a stale doc (offsets, existing ids) would land wrong.
+      if (this.clustered) await room.catchUp()
       const result = change(room.doc, new ServerChange(userId))
       await room.whenFlushed()
       if (room.hasFailed) throw new StorageUnavailableError(documentId)
@@ -329,8 +406,12 @@ export class SyncServer {
     }
   }
 
-  /** Disconnects every client of a document and forgets it (used when it is deleted). */
+  /**
+   * Disconnects every client of a document and forgets it (used when it is
+   * deleted), on every instance holding it.
+   */
   async closeDocument(documentId: string, code: number, reason: string): Promise<void> {
+    this.options.fanout?.publish(documentId, { type: 'closed', code, reason })
     const entry = this.rooms.get(documentId)
     if (!entry) return
     const room = await entry.ready.catch(() => null)
@@ -338,12 +419,20 @@ export class SyncServer {
     await this.dropRoom(documentId, entry)
   }
 
-  /** Flushes and compacts every open document, then closes its clients with a reconnect hint. */
+  /**
+   * Stops accepting clients, stores what every open document has received, then
+   * closes its clients with 1012 (y-websocket reconnects, through a load
+   * balancer to another instance) and compacts it.
+   */
   async shutdown(): Promise<void> {
     this.closing = true
+    if (this.resyncTimer) clearInterval(this.resyncTimer)
     await Promise.all(
       [...this.rooms.entries()].map(async ([documentId, entry]) => {
         const room = await entry.ready.catch(() => null)
+        // Their edits so far are acknowledged before they go; whatever arrives
+        // after the close is resent by the client to the instance it reaches next.
+        await Promise.race([room?.whenFlushed(), delay(5_000)])
         room?.closeAll(CloseCode.serviceRestart, 'server restarting')
         await this.unload(documentId, entry)
       }),

@@ -30,6 +30,60 @@ export interface Logger {
   error(fields: object, message?: string): void
 }
 
+/**
+ * A message between server instances about one document. `update` carries
+ * updates another instance has already stored, as the log positions
+ * `fromSeq..toSeq` (one batch, merged); receivers apply it and relay it to
+ * their clients, never store it again.
+ */
+export type FanoutMessage =
+  | { type: 'update'; update: Uint8Array; fromSeq: number; toSeq: number }
+  | { type: 'awareness'; update: Uint8Array }
+  /** Every instance closes the document's clients with this code (deletion). */
+  | { type: 'closed'; code: number; reason: string }
+
+/** What an instance holding a document gets from the fan-out. */
+export interface FanoutSubscriber {
+  /** Another instance's message; `sentAt` is that instance's clock (ms since the epoch). */
+  receive(message: FanoutMessage, sentAt: number): void
+  /**
+   * Messages may have been missed: called once the subscription is in place,
+   * and again after anything that may have lost messages (the channel was
+   * unreachable, the reader reconnected). The subscriber re-reads the store.
+   */
+  resync(): void
+}
+
+/**
+ * Cross-instance fan-out (Redis Streams in @hashiya/fanout; the core never
+ * imports a Redis client). Delivery is best effort and may lose messages: the
+ * store stays the source of truth, and subscribers heal from it.
+ */
+export interface Fanout {
+  /**
+   * Starts delivering other instances' messages for a document, from some
+   * moment after this call; `resync` is called once that moment is fixed.
+   */
+  subscribe(documentId: string, subscriber: FanoutSubscriber): void
+  unsubscribe(documentId: string, subscriber: FanoutSubscriber): void
+  /** Best effort and never throws. Updates are published only once stored. */
+  publish(documentId: string, message: FanoutMessage): void
+}
+
+/** Hooks for metrics; each must be cheap and must not throw. */
+export interface SyncObserver {
+  /** Document updates accepted from clients and API changes (before they are stored). */
+  updatesReceived?(count: number): void
+  /** Update frames sent to clients (one per client per update). */
+  updatesSent?(count: number): void
+  /** One store append: how long it took, how many updates, whether it committed. */
+  appended?(durationMs: number, count: number, ok: boolean): void
+  /** Updates from other instances applied to a live document. */
+  remoteApplied?(count: number, latencyMs: number | null): void
+  /** A live document re-read what it was missing from the store. */
+  resynced?(documentId: string, updatesApplied: number): void
+}
+
 /** WebSocket close codes the core uses; 4xxx are application codes clients can show. */
 export const CloseCode = {
   normal: 1000,
