@@ -76,8 +76,9 @@ async function rawSocket(
 describe('sync over WebSocket', () => {
   it('lets two stock clients converge, with awareness', async () => {
     const s = await server()
-    const alice = await testAccount(s.url, 'alice')
-    const bob = await testAccount(s.url, 'bob')
+    // Presence shows the accounts' display names (the server stamps them).
+    const alice = await testAccount(s.url, 'alice', 'editor', 'ليلى')
+    const bob = await testAccount(s.url, 'bob', 'editor', 'سامي')
     const a = await client(s, { token: alice.token, userId: 'alice', name: 'ليلى' })
     const b = await client(s, { token: bob.token, userId: 'bob', name: 'سامي' })
     await Promise.all([whenSynced(a), whenSynced(b)])
