@@ -17,6 +17,14 @@ const LOCAL_FALLBACK_MS = 1500
 /** The server closes a connection whose account's permissions changed with this code (then it may reconnect). */
 const PERMISSIONS_CHANGED = 4001
 
+/** The longest wait between reconnection attempts. */
+export const RECONNECT_CAP_MS = 5_000
+
+/** A wait between half of `ceiling` and all of it, by `random` in [0, 1). */
+export function reconnectDelay(ceiling: number, random: number): number {
+  return Math.round(ceiling / 2 + (ceiling / 2) * random)
+}
+
 export interface SessionSnapshot {
   status: ProviderStatus
   /** The server has sent its state at least once since this session opened. */
@@ -173,6 +181,7 @@ export class CollabSession {
 
   /** Every closed connection: `event` is null when this side closed it. */
   private onConnectionClose = (event: CloseEvent | null): void => {
+    this.jitterNextReconnect()
     const opened = this.attemptOpened
     this.attemptOpened = false
     if (!event) return
@@ -181,6 +190,19 @@ export class CollabSession {
     } else if (!opened) {
       this.update({ failedConnects: this.snapshot.failedConnects + 1 })
     }
+  }
+
+  /**
+   * y-websocket waits min(2^attempt · 100 ms, maxBackoffTime) before the next
+   * attempt, the same for every client, so a restarted server would be hit by
+   * all of them in the same instant. Capping this one wait at a random point
+   * between half and all of it ("equal jitter") spreads them out. The provider
+   * reads the cap right after this event, when it schedules the attempt.
+   */
+  private jitterNextReconnect(): void {
+    const attempt = this.provider.wsUnsuccessfulReconnects + 1
+    const ceiling = Math.min(RECONNECT_CAP_MS, 100 * 2 ** attempt)
+    this.provider.maxBackoffTime = reconnectDelay(ceiling, Math.random())
   }
 
   private onLocalLoaded = (): void => {

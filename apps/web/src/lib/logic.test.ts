@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { localCopyAction, localStoreName } from '../collab/localCopy.js'
-import { syncUrl } from '../collab/session.js'
+import { reconnectDelay, syncUrl } from '../collab/session.js'
 import { ApiError, errorFromBody, MAX_TITLE_LENGTH } from './api.js'
 import { connectionLabelKey, connectionState } from './connection.js'
 import { formatBytes } from './format.js'
@@ -94,5 +94,14 @@ describe('offline copy', () => {
   it('is dropped when the server document was recreated under the same id', () => {
     const store = memoryStore({ 'hashiya.localCopy.layla.demo': '2026-01-01T00:00:00.000Z' })
     expect(localCopyAction(store, 'layla', 'demo', '2026-02-02T00:00:00.000Z')).toBe('clear')
+  })
+})
+
+describe('reconnection jitter', () => {
+  it('waits between half of the backoff step and all of it, so clients do not return in step', () => {
+    expect(reconnectDelay(400, 0)).toBe(200)
+    expect(reconnectDelay(400, 0.999)).toBe(400)
+    const spread = new Set(Array.from({ length: 50 }, (_, i) => reconnectDelay(5000, i / 50)))
+    expect(spread.size).toBe(50)
   })
 })
