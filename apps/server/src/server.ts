@@ -10,13 +10,14 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import {
+  type AccessChange,
   AccountError,
   type AccountStore,
   Accounts,
   PostgresAccountStore,
   SqliteAccountStore,
 } from '@hashiya/accounts'
-import { defaultInstanceId, RedisFanout } from '@hashiya/fanout'
+import { defaultInstanceId, RedisFanout, RedisSignals } from '@hashiya/fanout'
 import { AuditTrail } from '@hashiya/history'
 import {
   DocumentExistsError,
@@ -152,6 +153,18 @@ export async function startServer(config: Config, logger: AppLogger): Promise<Ru
     trustProxy: config.trustProxy,
   })
   const openConnections = new OpenConnections(accounts, logger)
+  // Access changes made on one instance close the connections every instance holds.
+  const accessSignals = config.redis
+    ? new RedisSignals<AccessChange>({
+        url: config.redis.url,
+        channel: `${config.redis.keyPrefix}access`,
+        instanceId,
+        logger,
+        onSignal: (change) => void openConnections.recheckAffected(change),
+        onReconnected: () => void openConnections.recheckAll(),
+      })
+    : null
+  if (accessSignals) accounts.onChange((change) => accessSignals.publish(change))
   const app = createApp({
     config,
     store,
@@ -199,6 +212,7 @@ export async function startServer(config: Config, logger: AppLogger): Promise<Ru
         clearInterval(pruneTimer)
         openConnections.close()
         await fanout?.close()
+        await accessSignals?.close()
         await accounts.close()
         await store.close()
       })()

@@ -11,8 +11,15 @@
  */
 import { type AnnotationKind, createAnnotation } from '@hashiya/annotations'
 import { type RedisServerProcess, startRedisServer } from '@hashiya/fanout/redis-server'
-import { type ServerProcess, startServerProcess, testAccount, waitFor } from '@hashiya/testing'
+import {
+  adminAccount,
+  type ServerProcess,
+  startServerProcess,
+  testAccount,
+  waitFor,
+} from '@hashiya/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
 import { whenSynced } from './clients.js'
 import {
   type ClusterClient,
@@ -229,6 +236,24 @@ describe.skipIf(unavailable !== null)('several instances on PostgreSQL and Redis
       healed += Number(/^hashiya_resync_updates_total (\d+)/m.exec(metrics)?.[1] ?? 0)
     }
     expect(healed).toBeGreaterThan(0)
+  })
+
+  it('closes a deactivated account’s connections on every instance, not only the one that changed it', async () => {
+    const { servers } = await cluster('revoke', 2)
+    const [first, second] = servers as [ServerProcess, ServerProcess]
+    const leaving = await testAccount(first.url, 'leaving', 'editor')
+    const socket = new WebSocket(`${second.wsUrl}/sync/${DEMO}?token=${leaving.token}`)
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)))
+    socket.on('error', () => {})
+    await new Promise((resolve) => socket.once('open', resolve))
+    const admin = await adminAccount(first.url)
+    const response = await fetch(new URL('/api/users/leaving', first.url), {
+      method: 'PATCH',
+      headers: admin.headers,
+      body: JSON.stringify({ active: false }),
+    })
+    expect(response.status).toBe(200)
+    expect(await closed).toBe(4401)
   })
 
   it('refuses writes while PostgreSQL is unreachable, with 1013, and recovers when it returns', async () => {

@@ -9,3 +9,4 @@ export {
   RedisFanout,
   type RedisFanoutOptions,
 } from './redis-fanout.js'
+export { RedisSignals, type RedisSignalsOptions } from './redis-signals.js'

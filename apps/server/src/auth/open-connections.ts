@@ -50,13 +50,19 @@ export class OpenConnections {
     this.byId.delete(connectionId)
   }
 
-  private async recheckAffected(change: AccessChange): Promise<void> {
+  /** Re-checks every connection the change may concern (also for changes made elsewhere). */
+  async recheckAffected(change: AccessChange): Promise<void> {
     const affected = [...this.byId.values()].filter((connection) =>
       'userId' in change
         ? connection.userId === change.userId
         : connection.documentId === change.documentId,
     )
     await Promise.all(affected.map((connection) => this.recheck(connection)))
+  }
+
+  /** After access changes may have been missed (another instance's signal lost). */
+  async recheckAll(): Promise<void> {
+    await Promise.all([...this.byId.values()].map((connection) => this.recheck(connection)))
   }
 
   /** The credential, the account and the grant are all looked up again. */
