@@ -4,14 +4,7 @@
  * writes is ignored and reported.
  */
 import { readAnnotations } from '@hashiya/annotations'
-import {
-  type ServerProcess,
-  startServerProcess,
-  type TestAccount,
-  type TestRole,
-  testAccount,
-  waitFor,
-} from '@hashiya/testing'
+import { type ServerProcess, startServerProcess, testAccounts, waitFor } from '@hashiya/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { connectStockClient, type StockClient, whenSynced } from './clients.js'
@@ -24,28 +17,18 @@ let live: StockClient
 let text: string
 
 /** Accounts on the current server, by name: editors, a lead and a viewer. */
-const accounts = new Map<string, TestAccount>()
-const ROLES: [string, TestRole][] = [
+const accounts = testAccounts([
   ['editor-1', 'editor'],
   ['api-user', 'editor'],
   ['lead-1', 'lead'],
   ['onlooker', 'viewer'],
-]
-
-async function signInAll() {
-  for (const [name, role] of ROLES) accounts.set(name, await testAccount(s.url, name, role))
-}
-
-function account(name: string): TestAccount {
-  const found = accounts.get(name)
-  if (!found) throw new Error(`no test account ${name}`)
-  return found
-}
+])
+const account = accounts.get
 
 beforeAll(async () => {
   s = await startServerProcess()
   first = s
-  await signInAll()
+  await accounts.signIn(s.url)
   live = connectStockClient(s.wsUrl, DEMO, { token: account('editor-1').token, userId: 'editor-1' })
   await whenSynced(live)
   text = live.paragraphs().join('\n\n')
@@ -285,7 +268,7 @@ describe('annotations API', () => {
   it('keeps API changes across a restart, attributed in the update log', async () => {
     await s.stop()
     s = await startServerProcess({ dataDir: s.dataDir })
-    await signInAll()
+    await accounts.signIn(s.url)
     const { json } = await api('GET', '')
     expect(json.annotations.map((a: { id: string }) => a.id)).toContain(denialId)
     expect(json.annotations.find((a: { id: string }) => a.id === denialId).updatedBy).toBe(

@@ -10,79 +10,17 @@ import { createYDoc, readParagraphs } from '@hashiya/document'
 import { RedisFanout } from '@hashiya/fanout'
 import { redisServerUnavailable } from '@hashiya/fanout/redis-server'
 import { PostgresDocumentStore } from '@hashiya/storage'
-import pg from 'pg'
+import { postgresUnavailable } from '@hashiya/testing/postgres'
 import * as Y from 'yjs'
 import { connectStockClient, type StockClient } from './clients.js'
 
 export const DEMO = 'demo-musk-putin'
 
-export const POSTGRES_URL =
-  process.env.HASHIYA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-
 /** Why the cluster tests cannot run here, or null. */
 export async function clusterUnavailable(): Promise<string | null> {
   const redis = redisServerUnavailable()
   if (redis) return `redis-server cannot be run (${redis})`
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 5_000 })
-  try {
-    await client.connect()
-    return null
-  } catch (error) {
-    return `PostgreSQL is not reachable at ${POSTGRES_URL} (${(error as Error).message})`
-  } finally {
-    await client.end().catch(() => {})
-  }
-}
-
-async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 5_000 })
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
-}
-
-export interface TestDatabase {
-  name: string
-  url: string
-  /** The URL of the same database through another port (a proxy). */
-  urlThrough(port: number): string
-  query<Row extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<Row[]>
-  drop(): Promise<void>
-}
-
-/** A uniquely named, empty database; `drop` removes it even while servers still hold it. */
-export async function createDatabase(purpose: string): Promise<TestDatabase> {
-  const name = `hashiya_test_${purpose}_${process.pid}_${randomBytes(4).toString('hex')}`
-  await onServer((client) => client.query(`CREATE DATABASE ${name}`))
-  const at = (port?: number) => {
-    const url = new URL(POSTGRES_URL)
-    url.pathname = `/${name}`
-    if (port !== undefined) {
-      url.hostname = '127.0.0.1'
-      url.port = String(port)
-    }
-    return url.toString()
-  }
-  return {
-    name,
-    url: at(),
-    urlThrough: (port) => at(port),
-    query: async (text, values = []) => {
-      const client = new pg.Client({ connectionString: at(), connectionTimeoutMillis: 5_000 })
-      await client.connect()
-      try {
-        return (await client.query(text, values)).rows
-      } finally {
-        await client.end()
-      }
-    },
-    drop: async () => {
-      await onServer((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))
-    },
-  }
+  return postgresUnavailable()
 }
 
 /** A unique Redis key prefix per test. */

@@ -8,14 +8,7 @@ import {
   readAnnotations,
   updateAnnotation,
 } from '@hashiya/annotations'
-import {
-  type ServerProcess,
-  startServerProcess,
-  type TestAccount,
-  type TestRole,
-  testAccount,
-  waitFor,
-} from '@hashiya/testing'
+import { type ServerProcess, startServerProcess, testAccounts, waitFor } from '@hashiya/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
 import { connectStockClient, type StockClient, whenSynced } from './clients.js'
@@ -37,25 +30,15 @@ interface HistoryEvent {
 }
 
 /** Accounts on the current server, by name: editors, a viewer and a lead who reviews history. */
-const accounts = new Map<string, TestAccount>()
-const ROLES: [string, TestRole][] = [
+const accounts = testAccounts([
   ['leila', 'editor'],
   ['sami', 'editor'],
   ['omar', 'editor'],
   ['hala', 'editor'],
   ['observer', 'viewer'],
   ['lead', 'lead'],
-]
-
-async function signInAll() {
-  for (const [name, role] of ROLES) accounts.set(name, await testAccount(s.url, name, role))
-}
-
-function account(name: string): TestAccount {
-  const found = accounts.get(name)
-  if (!found) throw new Error(`no test account ${name}`)
-  return found
-}
+])
+const account = accounts.get
 
 /** A stock client on the demo signed in as `name`. */
 function connect(name: string): StockClient {
@@ -92,7 +75,7 @@ const COMPACTING = { env: { COMPACT_AFTER_UPDATES: '3' } }
 beforeAll(async () => {
   s = await startServerProcess(COMPACTING)
   first = s
-  await signInAll()
+  await accounts.signIn(s.url)
   leila = connect('leila')
   sami = connect('sami')
   await Promise.all([whenSynced(leila), whenSynced(sami)])
@@ -249,7 +232,7 @@ describe('history API', () => {
     sami.provider.disconnect()
     await s.stop()
     s = await startServerProcess({ ...COMPACTING, dataDir: first.dataDir })
-    await signInAll()
+    await accounts.signIn(s.url)
     expect((await get('/history')).json.events).toEqual(before)
   })
 })

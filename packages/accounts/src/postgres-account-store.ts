@@ -9,6 +9,14 @@
  * administrator takes another one, so N instances starting at once (each with
  * ADMIN_USERNAME set, or N setup screens submitted together) make one admin.
  */
+import {
+  inTransaction,
+  migratePostgres,
+  openPostgresPool,
+  type PostgresConnectionOptions,
+  type PostgresLogger,
+  warningsToConsole,
+} from '@hashiya/storage'
 import pg from 'pg'
 import {
   type AccountStore,
@@ -18,27 +26,26 @@ import {
   UserExistsError,
   type UserPatch,
 } from './account-store.js'
-import type { AccessLevel, Role } from './roles.js'
+import type { AccessLevel } from './roles.js'
+import {
+  CREDENTIAL_COLUMNS,
+  GRANT_COLUMNS,
+  USER_COLUMNS,
+  type UserRow,
+  userOf,
+} from './shared-sql.js'
 
 /** The slice of the server's structured logger (pino's shape) the store reports to. */
-export interface PostgresAccountStoreLogger {
-  info(fields: object, message?: string): void
-  warn(fields: object, message?: string): void
-}
+export type PostgresAccountStoreLogger = PostgresLogger
 
-export interface PostgresAccountStoreOptions {
-  /** For example postgres://hashiya:secret@db.internal:5432/hashiya */
-  connectionString: string
-  /** Connections for queries; default 5 (accounts are small, quick lookups). */
-  poolSize?: number
-  logger?: PostgresAccountStoreLogger
-}
+/** `poolSize` defaults to 5 (accounts are small, quick lookups). */
+export type PostgresAccountStoreOptions = PostgresConnectionOptions
 
 /**
  * Each entry migrates from version i to i + 1, recorded as i + 1 in
- * accounts_schema_migrations; never edit a shipped one. Times are BIGINT
- * milliseconds since the epoch, as the contract speaks them. Keys are
- * COLLATE "C" (byte order, as in SQLite).
+ * accounts_schema_migrations (see migratePostgres); never edit a shipped one.
+ * Times are BIGINT milliseconds since the epoch, as the contract speaks them.
+ * Keys are COLLATE "C" (byte order, as in SQLite).
  */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE users (
@@ -71,43 +78,10 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX document_grants_by_user ON document_grants (user_id);`,
 ]
 
-/** Two-int advisory lock keys: the first int names the kind of lock (see the document store). */
-const MIGRATION_LOCK = `hashtext('hashiya.accounts_schema_migrations'), 0`
+/** Two-int advisory lock key: the first int names the kind of lock (see the document store). */
 const FIRST_ADMIN_LOCK = `hashtext('hashiya.first_admin'), 0`
 
 const UNIQUE_VIOLATION = '23505'
-const INT8_OID = 20
-
-/** BIGINT arrives as a string; every one this store keeps fits a number exactly. */
-function parseSafeInteger(text: string): number {
-  const value = Number(text)
-  if (!Number.isSafeInteger(value)) {
-    throw new RangeError(`integer ${text} does not fit a JavaScript number exactly`)
-  }
-  return value
-}
-
-interface UserRow {
-  id: string
-  display_name: string
-  role: string
-  password_hash: string
-  active: boolean
-  created_at: number
-  updated_at: number
-}
-
-const userOf = (row: UserRow): StoredUser => ({
-  id: row.id,
-  displayName: row.display_name,
-  role: row.role as Role,
-  passwordHash: row.password_hash,
-  active: row.active,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-})
-
-const USER_COLUMNS = 'id, display_name, role, password_hash, active, created_at, updated_at'
 const INSERT_USER = `INSERT INTO users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`
 const userParameters = (user: StoredUser) => [
   user.id,
@@ -118,13 +92,6 @@ const userParameters = (user: StoredUser) => [
   user.createdAt,
   user.updatedAt,
 ]
-
-const warningsToConsole: PostgresAccountStoreLogger = {
-  info() {},
-  warn(fields, message) {
-    console.warn(message, fields)
-  },
-}
 
 export class PostgresAccountStore implements AccountStore {
   private readonly pool: pg.Pool
@@ -145,46 +112,19 @@ export class PostgresAccountStore implements AccountStore {
 
   private constructor(options: PostgresAccountStoreOptions) {
     this.logger = options.logger ?? warningsToConsole
-    const types = new pg.TypeOverrides()
-    types.setTypeParser(INT8_OID, parseSafeInteger)
-    this.pool = new pg.Pool({
+    this.pool = openPostgresPool({
       connectionString: options.connectionString,
-      application_name: 'hashiya-accounts',
-      types,
-      keepAlive: true,
+      applicationName: 'hashiya-accounts',
       max: options.poolSize ?? 5,
-      // A database that cannot hand out a connection within this is treated as down.
       connectionTimeoutMillis: 10_000,
-    })
-    // An idle connection that dies is reported here and replaced; unheard, the
-    // event would take the process down.
-    this.pool.on('error', (error) => {
-      if (this.closed) return
-      this.logger.warn({ err: error }, 'idle PostgreSQL connection failed; the pool replaces it')
+      // A deactivation or a revoked session must not come back after a crash.
+      synchronousCommit: true,
+      logger: this.logger,
     })
   }
 
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect()
-    const onError = (error: Error) =>
-      this.logger.warn({ err: error }, 'PostgreSQL connection failed while in use')
-    client.on('error', onError)
-    let destroy = false
-    try {
-      await client.query('BEGIN')
-      const result = await work(client)
-      await client.query('COMMIT')
-      return result
-    } catch (error) {
-      destroy = await client.query('ROLLBACK').then(
-        () => false,
-        () => true,
-      )
-      throw error
-    } finally {
-      client.off('error', onError)
-      client.release(destroy)
-    }
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, this.logger, work)
   }
 
   private async query<Row extends pg.QueryResultRow>(
@@ -195,34 +135,11 @@ export class PostgresAccountStore implements AccountStore {
   }
 
   private async migrate(): Promise<void> {
-    await this.transaction(async (client) => {
-      // Held until COMMIT: a second instance starting now waits, then finds nothing to do.
-      await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`)
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS accounts_schema_migrations (
-           version INTEGER PRIMARY KEY,
-           applied_at BIGINT NOT NULL
-         )`,
-      )
-      const { rows } = await client.query<{ version: number }>(
-        'SELECT coalesce(max(version), 0) AS version FROM accounts_schema_migrations',
-      )
-      const version = rows[0]?.version ?? 0
-      if (version > MIGRATIONS.length) {
-        throw new Error(
-          `the accounts schema is version ${version}; this server knows ${MIGRATIONS.length}`,
-        )
-      }
-      for (let next = version; next < MIGRATIONS.length; next++) {
-        await client.query(MIGRATIONS[next] as string)
-        await client.query(
-          'INSERT INTO accounts_schema_migrations (version, applied_at) VALUES ($1, $2)',
-          [next + 1, Date.now()],
-        )
-      }
-      if (version < MIGRATIONS.length) {
-        this.logger.info({ from: version, to: MIGRATIONS.length }, 'accounts schema migrated')
-      }
+    await migratePostgres(this.pool, {
+      table: 'accounts_schema_migrations',
+      subject: 'accounts schema',
+      migrations: MIGRATIONS,
+      logger: this.logger,
     })
   }
 
@@ -297,9 +214,7 @@ export class PostgresAccountStore implements AccountStore {
 
   async getCredential(tokenHash: string): Promise<StoredCredential | null> {
     const { rows } = await this.query<StoredCredential>(
-      `SELECT token_hash AS "tokenHash", user_id AS "userId", kind, created_at AS "createdAt",
-              expires_at AS "expiresAt"
-       FROM credentials WHERE token_hash = $1`,
+      `SELECT ${CREDENTIAL_COLUMNS} FROM credentials WHERE token_hash = $1`,
       [tokenHash],
     )
     return rows[0] ?? null
@@ -320,9 +235,8 @@ export class PostgresAccountStore implements AccountStore {
 
   async grantsOn(documentId: string): Promise<StoredGrant[]> {
     const { rows } = await this.query<StoredGrant>(
-      `SELECT document_id AS "documentId", user_id AS "userId", level, granted_by AS "grantedBy",
-              granted_at AS "grantedAt"
-       FROM document_grants WHERE document_id = $1 ORDER BY granted_at, user_id`,
+      `SELECT ${GRANT_COLUMNS} FROM document_grants
+       WHERE document_id = $1 ORDER BY granted_at, user_id`,
       [documentId],
     )
     return rows

@@ -14,7 +14,14 @@ import {
   UserExistsError,
   type UserPatch,
 } from './account-store.js'
-import type { AccessLevel, Role } from './roles.js'
+import type { AccessLevel } from './roles.js'
+import {
+  CREDENTIAL_COLUMNS,
+  GRANT_COLUMNS,
+  USER_COLUMNS,
+  type UserRow,
+  userOf,
+} from './shared-sql.js'
 
 /** Each entry migrates from version i to i + 1; never edit a shipped one. */
 const MIGRATIONS: readonly string[] = [
@@ -45,26 +52,6 @@ const MIGRATIONS: readonly string[] = [
    ) STRICT, WITHOUT ROWID;
    CREATE INDEX document_grants_by_user ON document_grants (user_id);`,
 ]
-
-interface UserRow {
-  id: string
-  display_name: string
-  role: string
-  password_hash: string
-  active: number
-  created_at: number
-  updated_at: number
-}
-
-const userOf = (row: UserRow): StoredUser => ({
-  id: row.id,
-  displayName: row.display_name,
-  role: row.role as Role,
-  passwordHash: row.password_hash,
-  active: row.active === 1,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-})
 
 export class SqliteAccountStore implements AccountStore {
   private readonly db: Database.Database
@@ -99,21 +86,22 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   async getUser(id: string): Promise<StoredUser | null> {
-    const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined
+    const row = this.db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`).get(id) as
+      | UserRow
+      | undefined
     return row ? userOf(row) : null
   }
 
   async listUsers(): Promise<StoredUser[]> {
-    return (this.db.prepare('SELECT * FROM users ORDER BY id').all() as UserRow[]).map(userOf)
+    return (
+      this.db.prepare(`SELECT ${USER_COLUMNS} FROM users ORDER BY id`).all() as UserRow[]
+    ).map(userOf)
   }
 
   private insertUser(user: StoredUser): void {
     try {
       this.db
-        .prepare(
-          `INSERT INTO users (id, display_name, role, password_hash, active, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
+        .prepare(`INSERT INTO users (${USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`)
         .run(
           user.id,
           user.displayName,
@@ -189,11 +177,7 @@ export class SqliteAccountStore implements AccountStore {
 
   async getCredential(tokenHash: string): Promise<StoredCredential | null> {
     const row = this.db
-      .prepare(
-        `SELECT token_hash AS tokenHash, user_id AS userId, kind, created_at AS createdAt,
-                expires_at AS expiresAt
-         FROM credentials WHERE token_hash = ?`,
-      )
+      .prepare(`SELECT ${CREDENTIAL_COLUMNS} FROM credentials WHERE token_hash = ?`)
       .get(tokenHash) as StoredCredential | undefined
     return row ?? null
   }
@@ -213,9 +197,8 @@ export class SqliteAccountStore implements AccountStore {
   async grantsOn(documentId: string): Promise<StoredGrant[]> {
     return this.db
       .prepare(
-        `SELECT document_id AS documentId, user_id AS userId, level, granted_by AS grantedBy,
-                granted_at AS grantedAt
-         FROM document_grants WHERE document_id = ? ORDER BY granted_at, user_id`,
+        `SELECT ${GRANT_COLUMNS} FROM document_grants
+         WHERE document_id = ? ORDER BY granted_at, user_id`,
       )
       .all(documentId) as StoredGrant[]
   }

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { FanoutMessage, FanoutSubscriber, Logger } from '@hashiya/sync-server'
+import { skipWithout } from '@hashiya/testing/required'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { RedisFanout, type RedisFanoutOptions } from './redis-fanout.js'
 import {
@@ -22,17 +23,11 @@ const silent: Logger = {
 }
 
 const unavailable = redisServerUnavailable()
-if (unavailable !== null) {
-  if (process.env.CI === 'true') {
-    it('runs redis-server (required in CI)', () => {
-      throw new Error(`redis-server cannot be run: ${unavailable}`)
-    })
-  } else {
-    console.warn(
-      `redis-server cannot be run (${unavailable}): skipping the Redis fan-out tests; with CI=true they fail instead.`,
-    )
-  }
-}
+const skip = skipWithout(
+  unavailable === null ? null : `redis-server cannot be run (${unavailable})`,
+  'the Redis fan-out tests',
+  it,
+)
 
 async function until(condition: () => boolean, what: string, timeoutMs = 5_000) {
   const deadline = Date.now() + timeoutMs
@@ -53,7 +48,7 @@ class Recorder implements FanoutSubscriber {
   }
 }
 
-describe.skipIf(unavailable !== null)('RedisFanout', () => {
+describe.skipIf(skip)('RedisFanout', () => {
   let redis: RedisServerProcess
   const opened: RedisFanout[] = []
   const prefix = `hashiya-test-${process.pid}-${randomBytes(3).toString('hex')}:`

@@ -1,7 +1,8 @@
 /**
  * @hashiya/storage: where documents are kept. One `DocumentStore` contract,
  * one module per backend: SQLite (embedded, the default) and PostgreSQL
- * (several server instances sharing one database).
+ * (several server instances sharing one database), whose PostgreSQL plumbing
+ * (pools, transactions, migrations) other stores on the same database share.
  */
 export {
   type AuditActivity,
@@ -20,6 +21,18 @@ export {
   type StoredVersion,
   type UpdateToAppend,
 } from './document-store.js'
+export {
+  type BorrowedClient,
+  borrowClient,
+  inTransaction,
+  migratePostgres,
+  openPostgresPool,
+  type PostgresConnectionOptions,
+  type PostgresLogger,
+  type PostgresMigrations,
+  type PostgresPoolOptions,
+  warningsToConsole,
+} from './postgres.js'
 export {
   PostgresDocumentStore,
   type PostgresStoreLogger,

@@ -6,44 +6,17 @@
  * Without a server at HASHIYA_TEST_POSTGRES_URL (default: local, user postgres)
  * these tests are skipped with a warning, except in CI, where they fail.
  */
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
+import {
+  createTestDatabase,
+  postgresUnavailable,
+  TEST_POSTGRES_URL,
+  type TestDatabase,
+  withConnection,
+} from '@hashiya/testing/postgres'
+import { skipWithout } from '@hashiya/testing/required'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PostgresDocumentStore, type PostgresStoreOptions } from './postgres-store.js'
 import { describeStoreContract } from './store-contract.js'
-
-const SERVER_URL =
-  process.env.HASHIYA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-
-function urlOf(database: string): string {
-  const url = new URL(SERVER_URL)
-  url.pathname = `/${database}`
-  return url.toString()
-}
-
-function uniqueDatabaseName(purpose: string): string {
-  return `hashiya_test_${purpose}_${process.pid}_${randomBytes(4).toString('hex')}`
-}
-
-async function withConnection<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 })
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
-}
-
-async function createDatabase(name: string): Promise<void> {
-  await withConnection(SERVER_URL, (client) => client.query(`CREATE DATABASE ${name}`))
-}
-
-async function dropDatabase(name: string): Promise<void> {
-  await withConnection(SERVER_URL, (client) =>
-    client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  )
-}
 
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
@@ -53,36 +26,22 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 5_000): 
   }
 }
 
-const unreachable = await withConnection(SERVER_URL, async () => null).catch(
-  (error: Error) => error.message,
-)
-if (unreachable !== null) {
-  if (process.env.CI === 'true') {
-    it('reaches the PostgreSQL server (required in CI)', () => {
-      throw new Error(`PostgreSQL is not reachable at ${SERVER_URL}: ${unreachable}`)
-    })
-  } else {
-    console.warn(
-      `PostgreSQL is not reachable at ${SERVER_URL} (${unreachable}): skipping the PostgreSQL store tests; with CI=true they fail instead.`,
-    )
-  }
-}
+const unavailable = await postgresUnavailable()
 
-describe.skipIf(unreachable !== null)('PostgreSQL', () => {
-  const database = uniqueDatabaseName('store')
-  const databaseUrl = urlOf(database)
+describe.skipIf(skipWithout(unavailable, 'the PostgreSQL store tests', it))('PostgreSQL', () => {
+  let database: TestDatabase
   const open = (options: Partial<PostgresStoreOptions> = {}) =>
-    PostgresDocumentStore.open({ connectionString: databaseUrl, ...options })
+    PostgresDocumentStore.open({ connectionString: database.url, ...options })
 
-  beforeAll(() => createDatabase(database))
-  afterAll(() => dropDatabase(database))
+  beforeAll(async () => {
+    database = await createTestDatabase('store')
+  })
+  afterAll(() => database?.drop())
 
   describeStoreContract('PostgreSQL', async () => ({
     open: async () => {
       const store = await open()
-      await withConnection(databaseUrl, (client) =>
-        client.query('TRUNCATE documents RESTART IDENTITY CASCADE'),
-      )
+      await database.query('TRUNCATE documents RESTART IDENTITY CASCADE')
       return store
     },
     reopen: () => open(),
@@ -134,21 +93,17 @@ describe.skipIf(unreachable !== null)('PostgreSQL', () => {
   })
 
   it('migrates once when two instances start at once, and refuses a newer schema', async () => {
-    const fresh = uniqueDatabaseName('migrate')
-    await createDatabase(fresh)
+    const fresh = await createTestDatabase('migrate')
     try {
-      const options = { connectionString: urlOf(fresh) }
+      const options = { connectionString: fresh.url }
       const instances = await Promise.all([
         PostgresDocumentStore.open(options),
         PostgresDocumentStore.open(options),
       ])
-      const versions = await withConnection(urlOf(fresh), async (client) => {
-        const { rows } = await client.query<{ version: number }>(
-          'SELECT version FROM schema_migrations ORDER BY version',
-        )
-        return rows.map((row) => row.version)
-      })
-      expect(versions).toEqual([1])
+      const versions = await fresh.query<{ version: number }>(
+        'SELECT version FROM schema_migrations ORDER BY version',
+      )
+      expect(versions.map((row) => row.version)).toEqual([1])
       // exactly one of them created the schema (and may seed first-start content)
       expect(instances.filter((store) => store.createdSchema)).toHaveLength(1)
       await Promise.all(instances.map((store) => store.close()))
@@ -156,12 +111,10 @@ describe.skipIf(unreachable !== null)('PostgreSQL', () => {
       expect(again.createdSchema).toBe(false)
       await again.close()
 
-      await withConnection(urlOf(fresh), (client) =>
-        client.query('INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)'),
-      )
+      await fresh.query('INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)')
       await expect(PostgresDocumentStore.open(options)).rejects.toThrow(/newer than this server/)
     } finally {
-      await dropDatabase(fresh)
+      await fresh.drop()
     }
   })
 
@@ -171,11 +124,11 @@ describe.skipIf(unreachable !== null)('PostgreSQL', () => {
       logger: { info() {}, warn: (fields) => warnings.push(fields) },
     })
     const terminateStoreConnections = () =>
-      withConnection(SERVER_URL, (client) =>
+      withConnection(TEST_POSTGRES_URL, (client) =>
         client.query(
           `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
            WHERE datname = $1 AND application_name = 'hashiya'`,
-          [database],
+          [database.name],
         ),
       )
     const update = (receivedAt: number) => [
@@ -189,17 +142,17 @@ describe.skipIf(unreachable !== null)('PostgreSQL', () => {
         userId: 'u',
       })
       // Hold the document row so the append is mid-flight when its connection is cut.
-      await withConnection(databaseUrl, async (blocker) => {
+      await withConnection(database.url, async (blocker) => {
         await blocker.query('BEGIN')
         await blocker.query(`SELECT 1 FROM documents WHERE id = 'dropped' FOR UPDATE`)
         const append = store.appendUpdates('dropped', update(1))
         const appendFailed = expect(append).rejects.toThrow(/terminat/)
         await waitUntil(() =>
-          withConnection(SERVER_URL, async (client) => {
+          withConnection(TEST_POSTGRES_URL, async (client) => {
             const { rows } = await client.query(
               `SELECT 1 FROM pg_stat_activity
                WHERE datname = $1 AND application_name = 'hashiya' AND wait_event_type = 'Lock'`,
-              [database],
+              [database.name],
             )
             return rows.length > 0
           }),

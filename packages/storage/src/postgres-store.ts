@@ -28,6 +28,15 @@ import {
   type UpdateToAppend,
 } from './document-store.js'
 import {
+  borrowClient,
+  inTransaction,
+  migratePostgres,
+  openPostgresPool,
+  type PostgresConnectionOptions,
+  type PostgresLogger,
+  warningsToConsole,
+} from './postgres.js'
+import {
   AUDIT_COLUMNS,
   type AuditRow,
   auditConditions,
@@ -44,23 +53,15 @@ import {
 } from './shared-sql.js'
 
 /** The slice of the server's structured logger (pino's shape) the store reports to. */
-export interface PostgresStoreLogger {
-  info(fields: object, message?: string): void
-  warn(fields: object, message?: string): void
-}
+export type PostgresStoreLogger = PostgresLogger
 
-export interface PostgresStoreOptions {
-  /** For example postgres://hashiya:secret@db.internal:5432/hashiya */
-  connectionString: string
-  /** Connections for queries; default 10. Compaction locks hold connections of their own. */
-  poolSize?: number
-  logger?: PostgresStoreLogger
-}
+/** `poolSize` defaults to 10. Compaction locks hold connections of their own. */
+export type PostgresStoreOptions = PostgresConnectionOptions
 
 /**
  * Each entry migrates the schema from version i to i + 1 and is recorded as
- * i + 1 in schema_migrations; never edit a shipped one. Times are BIGINT
- * milliseconds since the epoch, exactly the numbers the contract speaks in.
+ * i + 1 in schema_migrations (see migratePostgres); never edit a shipped one.
+ * Times are BIGINT milliseconds since the epoch, exactly the numbers the contract speaks in.
  * Text keys are COLLATE "C": byte order, as in SQLite, and indexes that a
  * change of the operating system's collation library cannot corrupt.
  */
@@ -124,10 +125,10 @@ const MIGRATIONS: readonly string[] = [
 
 /**
  * Advisory lock keys in the two-int form: the first int says what kind of thing
- * is locked, so migrations and compactions never contend with each other, and
- * are unlikely to meet another application's locks in the same database.
+ * is locked, so migrations (`hashiya.schema_migrations`, see migratePostgres)
+ * and compactions never contend with each other, and are unlikely to meet
+ * another application's locks in the same database.
  */
-const MIGRATION_LOCK = `hashtext('hashiya.schema_migrations'), 0`
 const compactionLock = (idParam: string) => `hashtext('hashiya.compaction'), hashtext(${idParam})`
 const auditLock = (idParam: string) => `hashtext('hashiya.audit'), hashtext(${idParam})`
 
@@ -175,29 +176,6 @@ function appendParameters(id: string, updates: readonly UpdateToAppend[]): unkno
   ]
 }
 
-/**
- * BIGINT arrives as a string by default, because not every int8 fits a number.
- * Every one this store keeps (seqs, byte counts, ms times, counts) does, so it
- * is parsed into a number, refusing loudly rather than rounding one that does not.
- */
-function parseSafeInteger(text: string): number {
-  const value = Number(text)
-  if (!Number.isSafeInteger(value)) {
-    throw new RangeError(`integer ${text} does not fit a JavaScript number exactly`)
-  }
-  return value
-}
-
-const INT8_OID = 20
-
-/** Without a logger, warnings still reach someone. */
-const warningsToConsole: PostgresStoreLogger = {
-  info() {},
-  warn(fields, message) {
-    console.warn(message, fields)
-  },
-}
-
 export class PostgresDocumentStore implements DocumentStore {
   private readonly pool: pg.Pool
   private readonly lockPool: pg.Pool
@@ -228,116 +206,33 @@ export class PostgresDocumentStore implements DocumentStore {
 
   private constructor(options: PostgresStoreOptions) {
     this.logger = options.logger ?? warningsToConsole
-    const types = new pg.TypeOverrides()
-    types.setTypeParser(INT8_OID, parseSafeInteger)
     const shared = {
       connectionString: options.connectionString,
-      application_name: 'hashiya',
-      types,
-      // Notices a dead peer on connections that sit idle holding a lock.
-      keepAlive: true,
-      // Commit waits for the WAL flush even where the database defaults to
-      // asynchronous commit: an acknowledged update must survive a crash.
-      // Stronger settings (remote_apply and the like) are left alone.
-      onConnect: (client: pg.ClientBase) =>
-        client.query(
-          `SELECT set_config('synchronous_commit', 'on', false)
-           WHERE current_setting('synchronous_commit') = 'off'`,
-        ),
+      applicationName: 'hashiya',
+      synchronousCommit: true,
+      logger: this.logger,
     }
-    // A database that cannot hand out a connection within this is treated as down.
-    this.pool = new pg.Pool({
+    this.pool = openPostgresPool({
       ...shared,
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: 10_000,
     })
     // No timeout here: compactions queue for a lock connection, which is fine.
-    this.lockPool = new pg.Pool({ ...shared, max: COMPACTION_LOCK_CONNECTIONS })
-    // An idle connection that dies (server restart, failover, terminated backend)
-    // is reported here and dropped by the pool; unheard, the event would crash the
-    // process. After close, connections still on their way out may fail too, unremarkably:
-    // the pool's end() resolves before their sockets are closed.
-    for (const pool of [this.pool, this.lockPool]) {
-      pool.on('error', (error) => {
-        if (this.closed) return
-        this.logger.warn({ err: error }, 'idle PostgreSQL connection failed; the pool replaces it')
-      })
-    }
+    this.lockPool = openPostgresPool({ ...shared, max: COMPACTION_LOCK_CONNECTIONS })
   }
 
   private async migrate(): Promise<void> {
-    await this.transaction(async (client) => {
-      // Held until COMMIT: a second instance starting now waits, then finds nothing to do.
-      await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`)
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS schema_migrations (
-           version INTEGER PRIMARY KEY,
-           applied_at BIGINT NOT NULL
-         )`,
-      )
-      const { rows } = await client.query<{ version: number }>(
-        'SELECT coalesce(max(version), 0) AS version FROM schema_migrations',
-      )
-      const version = rows[0]?.version ?? 0
-      if (version > MIGRATIONS.length) {
-        throw new Error(
-          `database schema version ${version} is newer than this server understands (${MIGRATIONS.length})`,
-        )
-      }
-      for (let next = version; next < MIGRATIONS.length; next++) {
-        await client.query(MIGRATIONS[next] as string)
-        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
-          next + 1,
-          Date.now(),
-        ])
-      }
-      this.schemaCreated = version === 0
-      if (version < MIGRATIONS.length) {
-        this.logger.info({ from: version, to: MIGRATIONS.length }, 'database schema migrated')
-      }
+    const version = await migratePostgres(this.pool, {
+      table: 'schema_migrations',
+      subject: 'database schema',
+      migrations: MIGRATIONS,
+      logger: this.logger,
     })
+    this.schemaCreated = version === 0
   }
 
-  /**
-   * Lends a client for several queries. A client out of the pool has no error
-   * listener of its own, and one whose connection drops between queries would
-   * otherwise take the process down with an unheard 'error' event.
-   */
-  private async borrow(pool: pg.Pool) {
-    const client = await pool.connect()
-    const onError = (error: Error) =>
-      this.logger.warn({ err: error }, 'PostgreSQL connection failed while in use')
-    client.on('error', onError)
-    return {
-      client,
-      /** A client in an unknown state is destroyed rather than handed to the next caller. */
-      giveBack: (destroy: boolean) => {
-        client.off('error', onError)
-        client.release(destroy)
-      },
-    }
-  }
-
-  private async transaction<T>(
-    work: (client: PoolClient) => Promise<T>,
-    begin = 'BEGIN',
-  ): Promise<T> {
-    const { client, giveBack } = await this.borrow(this.pool)
-    let destroy = false
-    try {
-      await client.query(begin)
-      const result = await work(client)
-      await client.query('COMMIT')
-      return result
-    } catch (error) {
-      destroy = await client.query('ROLLBACK').then(
-        () => false,
-        () => true,
-      )
-      throw error
-    } finally {
-      giveBack(destroy)
-    }
+  private transaction<T>(work: (client: PoolClient) => Promise<T>, begin?: string): Promise<T> {
+    return inTransaction(this.pool, this.logger, work, begin)
   }
 
   private async query<Row extends pg.QueryResultRow>(
@@ -611,7 +506,7 @@ export class PostgresDocumentStore implements DocumentStore {
   }
 
   async withCompactionLock<T>(id: string, fn: () => Promise<T>): Promise<T | null> {
-    const { client, giveBack } = await this.borrow(this.lockPool)
+    const { client, giveBack } = await borrowClient(this.lockPool, this.logger)
     // Until unlocked, the session holds the lock; if unlocking fails, closing
     // the connection is what releases it, so it must not go back to the pool.
     let destroy = true

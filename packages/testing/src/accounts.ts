@@ -113,3 +113,27 @@ export async function testAccount(
   const token = await bearerToken(url, id, TEST_PASSWORD)
   return { id, password: TEST_PASSWORD, token, headers: accountHeaders(token) }
 }
+
+/** A test file's accounts, by name, on whichever server is current. */
+export interface TestAccounts {
+  /** Creates (or reuses) each account on the server at `url` and signs it in; again after a restart. */
+  signIn(url: string): Promise<void>
+  /** An account's credentials from the last `signIn`. */
+  get(name: string): TestAccount
+}
+
+export function testAccounts(
+  roles: readonly (readonly [name: string, role: TestRole])[],
+): TestAccounts {
+  const accounts = new Map<string, TestAccount>()
+  return {
+    async signIn(url) {
+      for (const [name, role] of roles) accounts.set(name, await testAccount(url, name, role))
+    },
+    get(name) {
+      const found = accounts.get(name)
+      if (!found) throw new Error(`no test account ${name}`)
+      return found
+    },
+  }
+}

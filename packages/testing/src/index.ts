@@ -9,8 +9,10 @@ export {
   TEST_ADMIN,
   TEST_PASSWORD,
   type TestAccount,
+  type TestAccounts,
   type TestRole,
   testAccount,
+  testAccounts,
 } from './accounts.js'
 export {
   freePort,

@@ -1,11 +1,13 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react'
+import { type FormEvent, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { changePassword } from '../lib/accountsApi.js'
-import { accountFormProblems, MIN_PASSWORD_LENGTH } from '../lib/auth.js'
-import { errorMessage } from '../lib/errors.js'
+import { MIN_PASSWORD_LENGTH, newPasswordProblem } from '../lib/auth.js'
+import { problemMessage } from '../lib/errors.js'
 import { useAuth } from './AuthContext.js'
+import { FormError, SubmitButton, useSubmit } from './Form.js'
 import { useIdentity } from './IdentityContext.js'
 import { PasswordField } from './PasswordField.js'
+import { useModalDialog } from './useModalDialog.js'
 
 /**
  * A new password for the signed-in account. Every session of the account ends
@@ -15,27 +17,21 @@ export function ChangePasswordDialog() {
   const { t } = useTranslation()
   const { dialog, closeDialog } = useIdentity()
   const { endSession } = useAuth()
-  const open = dialog === 'password'
-  const ref = useRef<HTMLDialogElement>(null)
   const titleId = useId()
   const id = useId()
   const [current, setCurrent] = useState('')
   const [next, setNext] = useState('')
   const [confirm, setConfirm] = useState('')
-  const [error, setError] = useState('')
-  const [busy, setBusy] = useState(false)
-
-  useEffect(() => {
-    const element = ref.current
-    if (!element) return
-    if (open && !element.open) {
+  const { busy, error, setError, submit } = useSubmit()
+  const modal = useModalDialog(dialog === 'password', {
+    onOpen: () => {
       setCurrent('')
       setNext('')
       setConfirm('')
       setError('')
-      element.showModal()
-    } else if (!open && element.open) element.close()
-  }, [open])
+    },
+    onDismiss: closeDialog,
+  })
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault()
@@ -44,34 +40,25 @@ export function ChangePasswordDialog() {
       setError(t('account.currentRequired'))
       return
     }
-    const problems = accountFormProblems({ password: next, confirm })
-    const problem = problems.password ?? problems.confirm
+    const problem = newPasswordProblem(next, confirm)
     if (problem) {
-      setError(t(`auth.problems.${problem}`, { min: MIN_PASSWORD_LENGTH }))
+      setError(problemMessage(problem, t))
       return
     }
-    setBusy(true)
-    setError('')
-    try {
+    await submit(async () => {
       await changePassword(current, next)
       closeDialog()
       endSession('password-changed')
-    } catch (caught) {
-      setError(errorMessage(caught, t))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
     <dialog
-      ref={ref}
+      ref={modal.ref}
       className="dialog"
       aria-labelledby={titleId}
       data-testid="password-dialog"
-      onClose={() => {
-        if (open) closeDialog()
-      }}
+      onClose={modal.onClose}
     >
       <form className="dialog__form" onSubmit={onSubmit} noValidate>
         <h2 id={titleId} className="dialog__title">
@@ -103,20 +90,14 @@ export function ChangePasswordDialog() {
           autoComplete="new-password"
           testId="password-confirm"
         />
-        {error && (
-          <p className="message message--error" role="alert" data-testid="password-error">
-            {error}
-          </p>
-        )}
+        <FormError message={error} testId="password-error" />
         <div className="dialog__actions">
-          <button
-            type="submit"
-            className="button button--primary"
-            disabled={busy}
-            data-testid="password-submit"
-          >
-            {busy ? t('account.saving') : t('account.changePassword')}
-          </button>
+          <SubmitButton
+            busy={busy}
+            label={t('account.changePassword')}
+            busyLabel={t('account.saving')}
+            testId="password-submit"
+          />
           <button type="button" className="button" onClick={closeDialog}>
             {t('user.cancel')}
           </button>

@@ -1,4 +1,5 @@
-import { type ReactNode, useEffect, useId, useRef } from 'react'
+import { type ReactNode, useId } from 'react'
+import { useModalDialog } from './useModalDialog.js'
 
 interface ConfirmDialogProps {
   open: boolean
@@ -14,16 +15,9 @@ interface ConfirmDialogProps {
 /** A modal yes/no question (native <dialog>: focus is trapped and Escape cancels). */
 export function ConfirmDialog(props: ConfirmDialogProps) {
   const { open, title, children, confirmLabel, cancelLabel, busy, onConfirm, onCancel } = props
-  const ref = useRef<HTMLDialogElement>(null)
+  const { ref } = useModalDialog(open)
   const titleId = useId()
   const bodyId = useId()
-
-  useEffect(() => {
-    const dialog = ref.current
-    if (!dialog) return
-    if (open && !dialog.open) dialog.showModal()
-    else if (!open && dialog.open) dialog.close()
-  }, [open])
 
   return (
     <dialog

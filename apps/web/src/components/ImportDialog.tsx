@@ -12,6 +12,8 @@ import {
   importDocument,
   MAX_IMPORT_BYTES,
 } from '../lib/transfer.js'
+import { FormError, SubmitButton } from './Form.js'
+import { useModalDialog } from './useModalDialog.js'
 
 interface ImportDialogProps {
   open: boolean
@@ -34,7 +36,6 @@ type Phase =
  */
 export function ImportDialog({ open, onClose, onImported }: ImportDialogProps) {
   const { t, i18n } = useTranslation()
-  const ref = useRef<HTMLDialogElement>(null)
   const fileInputRef = useRef<HTMLInputElement>(null)
   const abortRef = useRef<AbortController | null>(null)
   const titleId = useId()
@@ -47,19 +48,17 @@ export function ImportDialog({ open, onClose, onImported }: ImportDialogProps) {
   const [dragging, setDragging] = useState(false)
   const [phase, setPhase] = useState<Phase>({ kind: 'choosing' })
 
-  useEffect(() => {
-    const dialog = ref.current
-    if (!dialog) return
-    if (open && !dialog.open) {
+  const modal = useModalDialog(open, {
+    onOpen: () => {
       setFile(null)
       setTextFile(null)
       setW3c(false)
       setTitle('')
       setError('')
       setPhase({ kind: 'choosing' })
-      dialog.showModal()
-    } else if (!open && dialog.open) dialog.close()
-  }, [open])
+    },
+    onDismiss: onClose,
+  })
 
   useEffect(() => () => abortRef.current?.abort(), [])
 
@@ -124,13 +123,13 @@ export function ImportDialog({ open, onClose, onImported }: ImportDialogProps) {
 
   return (
     <dialog
-      ref={ref}
+      ref={modal.ref}
       className="dialog dialog--import"
       aria-labelledby={titleId}
       data-testid="import-dialog"
       onClose={() => {
         abortRef.current?.abort()
-        if (open) onClose()
+        modal.onClose()
       }}
     >
       <h2 id={titleId} className="dialog__title">
@@ -237,20 +236,14 @@ export function ImportDialog({ open, onClose, onImported }: ImportDialogProps) {
               />
             </div>
           )}
-          {error && (
-            <p className="message message--error" role="alert" data-testid="import-error">
-              {error}
-            </p>
-          )}
+          <FormError message={error} testId="import-error" />
           <div className="dialog__actions">
-            <button
-              type="submit"
-              className="button button--primary"
-              disabled={uploading}
-              data-testid="import-submit"
-            >
-              {uploading ? t('import.submitting') : t('import.submit')}
-            </button>
+            <SubmitButton
+              busy={uploading}
+              label={t('import.submit')}
+              busyLabel={t('import.submitting')}
+              testId="import-submit"
+            />
             <button type="button" className="button" onClick={cancel}>
               {t('import.cancel')}
             </button>

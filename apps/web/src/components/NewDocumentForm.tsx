@@ -2,7 +2,6 @@ import { type ChangeEvent, type FormEvent, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate } from 'react-router'
 import { createDocument, MAX_BODY_BYTES, MAX_TITLE_LENGTH } from '../lib/api.js'
-import { errorMessage } from '../lib/errors.js'
 import { formatBytes } from '../lib/format.js'
 import {
   cleanTitle,
@@ -11,6 +10,7 @@ import {
   titleFromFileName,
   utf8Length,
 } from '../lib/text.js'
+import { FormMessages, SubmitButton, useSubmit } from './Form.js'
 
 /** Creates a document from pasted text or an uploaded .txt file, then opens it. */
 export function NewDocumentForm() {
@@ -19,9 +19,8 @@ export function NewDocumentForm() {
   const id = useId()
   const [title, setTitle] = useState('')
   const [body, setBody] = useState('')
-  const [error, setError] = useState('')
   const [notice, setNotice] = useState('')
-  const [busy, setBusy] = useState(false)
+  const { busy, error, setError, submit } = useSubmit()
   const [fileName, setFileName] = useState('')
 
   async function onFile(event: ChangeEvent<HTMLInputElement>) {
@@ -63,14 +62,13 @@ export function NewDocumentForm() {
       setError(t('create.titleTooLong', { max: MAX_TITLE_LENGTH }))
       return
     }
-    setBusy(true)
-    try {
-      const document = await createDocument({ title: finalTitle, body })
-      navigate(`/d/${encodeURIComponent(document.id)}`)
-    } catch (caught) {
-      setError(errorMessage(caught, t))
-      setBusy(false)
-    }
+    await submit(
+      async () => {
+        const document = await createDocument({ title: finalTitle, body })
+        navigate(`/d/${encodeURIComponent(document.id)}`)
+      },
+      { leaving: true },
+    )
   }
 
   return (
@@ -139,23 +137,14 @@ export function NewDocumentForm() {
             </span>
           </div>
         </div>
-        <div aria-live="polite" className="form-messages">
-          {error && (
-            <p className="message message--error" role="alert">
-              {error}
-            </p>
-          )}
-          {notice && <p className="message message--info">{notice}</p>}
-        </div>
+        <FormMessages error={error} notice={notice} />
         <div className="form-actions">
-          <button
-            type="submit"
-            className="button button--primary"
-            disabled={busy}
-            data-testid="new-document-submit"
-          >
-            {busy ? t('create.submitting') : t('create.submit')}
-          </button>
+          <SubmitButton
+            busy={busy}
+            label={t('create.submit')}
+            busyLabel={t('create.submitting')}
+            testId="new-document-submit"
+          />
         </div>
       </form>
     </section>

@@ -1,4 +1,6 @@
 import type { HTMLInputAutoCompleteAttribute, ReactNode } from 'react'
+import { useTranslation } from 'react-i18next'
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../lib/auth.js'
 
 interface TextFieldProps {
   id: string
@@ -77,4 +79,57 @@ export function TextField({
 /** A password input (never spell-checked, never capitalised). */
 export function PasswordField(props: Omit<TextFieldProps, 'type' | 'latin'>) {
   return <TextField {...props} type="password" />
+}
+
+/**
+ * A new password and the same typed again: ids `${id}-password` and
+ * `${id}-confirm`, test ids `${testId}` and `${testId}-confirm`.
+ */
+export function NewPasswordFields({
+  id,
+  label,
+  password,
+  confirm,
+  onPasswordChange,
+  onConfirmChange,
+  errors = {},
+  testId,
+}: {
+  id: string
+  label: string
+  password: string
+  confirm: string
+  onPasswordChange(value: string): void
+  onConfirmChange(value: string): void
+  errors?: { password?: string | undefined; confirm?: string | undefined }
+  testId: string
+}) {
+  const { t } = useTranslation()
+  return (
+    <>
+      <TextField
+        id={`${id}-password`}
+        type="password"
+        label={label}
+        hint={t('auth.passwordHint', { min: MIN_PASSWORD_LENGTH })}
+        error={errors.password}
+        value={password}
+        onChange={onPasswordChange}
+        autoComplete="new-password"
+        maxLength={MAX_PASSWORD_LENGTH}
+        testId={testId}
+      />
+      <TextField
+        id={`${id}-confirm`}
+        type="password"
+        label={t('account.confirmPassword')}
+        error={errors.confirm}
+        value={confirm}
+        onChange={onConfirmChange}
+        autoComplete="new-password"
+        maxLength={MAX_PASSWORD_LENGTH}
+        testId={`${testId}-confirm`}
+      />
+    </>
+  )
 }

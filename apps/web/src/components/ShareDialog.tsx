@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react'
+import { type FormEvent, useEffect, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
   type Access,
@@ -13,7 +13,9 @@ import { errorMessage } from '../lib/errors.js'
 import { formatDateTime } from '../lib/format.js'
 import { shareCandidates, sortGrants } from '../lib/sharing.js'
 import { useSession } from './AuthContext.js'
+import { FormError, SubmitButton, useSubmit } from './Form.js'
 import { useDirectory } from './UserDirectory.js'
+import { useModalDialog } from './useModalDialog.js'
 
 interface ShareDialogProps {
   docId: string
@@ -36,27 +38,23 @@ export function ShareDialog({ docId, title, open, onClose }: ShareDialogProps) {
   const { t, i18n } = useTranslation()
   const { user: self } = useSession()
   const directory = useDirectory()
-  const ref = useRef<HTMLDialogElement>(null)
   const id = useId()
   const [state, setState] = useState<State>({ kind: 'loading' })
   const [grantee, setGrantee] = useState('')
   const [level, setLevel] = useState<ShareLevel>('edit')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState('')
+  const { busy, error, setError, submit } = useSubmit()
   const [announcement, setAnnouncement] = useState('')
   const { reload: reloadDirectory } = directory
 
-  useEffect(() => {
-    const element = ref.current
-    if (!element) return
-    if (open && !element.open) {
+  const modal = useModalDialog(open, {
+    onOpen: () => {
       setGrantee('')
       setLevel('edit')
       setError('')
       setAnnouncement('')
-      element.showModal()
-    } else if (!open && element.open) element.close()
-  }, [open])
+    },
+    onDismiss: onClose,
+  })
 
   useEffect(() => {
     if (!open) return
@@ -81,10 +79,8 @@ export function ShareDialog({ docId, title, open, onClose }: ShareDialogProps) {
   const owner = access?.grants.find((grant) => grant.level === 'owner')?.userId ?? null
   const candidates = shareCandidates(directory.users, owner, self.id)
 
-  async function run(change: () => Promise<Grant[]>, done: string) {
-    setBusy(true)
-    setError('')
-    try {
+  function run(change: () => Promise<Grant[]>, done: string) {
+    return submit(async () => {
       const grants = await change()
       setState((current) =>
         current.kind === 'ready'
@@ -92,13 +88,7 @@ export function ShareDialog({ docId, title, open, onClose }: ShareDialogProps) {
           : current,
       )
       setAnnouncement(done)
-      return true
-    } catch (caught) {
-      setError(errorMessage(caught, t))
-      return false
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   async function onAdd(event: FormEvent) {
@@ -118,13 +108,11 @@ export function ShareDialog({ docId, title, open, onClose }: ShareDialogProps) {
 
   return (
     <dialog
-      ref={ref}
+      ref={modal.ref}
       className="dialog dialog--share"
       aria-labelledby={`${id}-title`}
       data-testid="share-dialog"
-      onClose={() => {
-        if (open) onClose()
-      }}
+      onClose={modal.onClose}
     >
       <div className="dialog__form">
         <h2 id={`${id}-title`} className="dialog__title">
@@ -250,23 +238,17 @@ export function ShareDialog({ docId, title, open, onClose }: ShareDialogProps) {
                   <option value="read">{t('share.levels.read')}</option>
                 </select>
               </div>
-              <button
-                type="submit"
+              <SubmitButton
                 className="button button--primary share-form__submit"
-                disabled={busy}
-                data-testid="share-add"
-              >
-                {t('share.submit')}
-              </button>
+                busy={busy}
+                label={t('share.submit')}
+                testId="share-add"
+              />
             </div>
             <p className="field__hint">{t('share.viewerHint')}</p>
           </form>
         )}
-        {error && (
-          <p className="message message--error" role="alert" data-testid="share-error">
-            {error}
-          </p>
-        )}
+        <FormError message={error} testId="share-error" />
         <p className="visually-hidden" role="status" aria-live="polite">
           {announcement}
         </p>

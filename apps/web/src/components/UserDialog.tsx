@@ -1,7 +1,8 @@
 import { USER_COLORS } from '@hashiya/editor'
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react'
+import { type FormEvent, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useIdentity } from './IdentityContext.js'
+import { useModalDialog } from './useModalDialog.js'
 
 const COLOR_NAMES = {
   '#b91c1c': 'red',
@@ -23,22 +24,13 @@ const COLOR_NAMES = {
 export function UserDialog() {
   const { t } = useTranslation()
   const { identity, saveColor, dialog, closeDialog } = useIdentity()
-  const open = dialog === 'color'
-  const dialogRef = useRef<HTMLDialogElement>(null)
   const [color, setColor] = useState(identity.color)
   const titleId = useId()
   const introId = useId()
-
-  useEffect(() => {
-    const element = dialogRef.current
-    if (!element) return
-    if (open && !element.open) {
-      setColor(identity.color)
-      element.showModal()
-    } else if (!open && element.open) {
-      element.close()
-    }
-  }, [open, identity])
+  const modal = useModalDialog(dialog === 'color', {
+    onOpen: () => setColor(identity.color),
+    onDismiss: closeDialog,
+  })
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
@@ -51,14 +43,12 @@ export function UserDialog() {
 
   return (
     <dialog
-      ref={dialogRef}
+      ref={modal.ref}
       className="dialog"
       aria-labelledby={titleId}
       aria-describedby={introId}
       data-testid="color-dialog"
-      onClose={() => {
-        if (open) closeDialog()
-      }}
+      onClose={modal.onClose}
     >
       <form className="dialog__form" onSubmit={onSubmit} noValidate>
         <h2 id={titleId} className="dialog__title">

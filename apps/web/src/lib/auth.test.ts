@@ -6,6 +6,7 @@ import {
   closeVerdict,
   failedConnectVerdict,
   loginPath,
+  newPasswordProblem,
   normalizeSetupCode,
   retryMinutes,
   safeReturnPath,
@@ -42,6 +43,12 @@ describe('account forms', () => {
       confirm: 'passwordMismatch',
     })
     expect(accountFormProblems({ password: 'x'.repeat(257) }).password).toBe('passwordTooLong')
+  })
+
+  it('name the first problem of a new password typed twice', () => {
+    expect(newPasswordProblem('long enough', 'long enough')).toBeUndefined()
+    expect(newPasswordProblem('short', 'other')).toBe('passwordTooShort')
+    expect(newPasswordProblem('long enough', 'long enougH')).toBe('passwordMismatch')
   })
 
   it('reads a setup code however it was pasted', () => {

@@ -42,6 +42,12 @@ export function accountFormProblems(input: {
   return problems
 }
 
+/** What is wrong with a new password typed twice, the first problem only; undefined if nothing. */
+export function newPasswordProblem(password: string, confirm: string): AccountProblem | undefined {
+  const problems = accountFormProblems({ password, confirm })
+  return problems.password ?? problems.confirm
+}
+
 export type AccountProblem =
   | 'usernameRequired'
   | 'usernameInvalid'

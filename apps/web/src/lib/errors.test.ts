@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next'
 import { describe, expect, it } from 'vitest'
 import { ApiError } from './api.js'
-import { errorMessage } from './errors.js'
+import { errorMessage, problemMessage } from './errors.js'
 
 // a stand-in for i18next: the key and its options, to see which message was chosen
 const t = ((key: string, options?: Record<string, unknown>) =>
@@ -28,5 +28,12 @@ describe('error messages', () => {
     expect(errorMessage(new ApiError(403, 'http_403', ''), t)).toBe('errors.forbidden')
     expect(errorMessage(new ApiError(0, 'network', ''), t)).toBe('errors.network')
     expect(errorMessage(new Error('x'), t)).toBe('errors.generic')
+  })
+
+  it('give account form problems the limits they mention', () => {
+    expect(problemMessage('passwordTooShort', t)).toBe(
+      'auth.problems.passwordTooShort {"min":10,"max":80}',
+    )
+    expect(problemMessage('codeRequired', t)).toBe('auth.problems.codeRequired {"min":10,"max":80}')
   })
 })

@@ -1,6 +1,11 @@
 import type { TFunction } from 'i18next'
 import { ApiError } from './api.js'
-import { retryMinutes } from './auth.js'
+import {
+  type AccountProblem,
+  MAX_DISPLAY_NAME_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  retryMinutes,
+} from './auth.js'
 
 /**
  * Error codes of the accounts API with a message of our own in both
@@ -36,6 +41,11 @@ export function errorMessage(error: unknown, t: TFunction): string {
     if (error.status === 400 || error.status === 422) return t('errors.invalid')
   }
   return t('errors.generic')
+}
+
+/** What to tell the user about a field of an account form (the setup code's too). */
+export function problemMessage(problem: AccountProblem | 'codeRequired', t: TFunction): string {
+  return t(`auth.problems.${problem}`, { min: MIN_PASSWORD_LENGTH, max: MAX_DISPLAY_NAME_LENGTH })
 }
 
 /** A 403: the account may not do this. */

@@ -1,11 +1,13 @@
-import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react'
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { AppHeader } from '../components/AppHeader.js'
 import { useAuth, useSession } from '../components/AuthContext.js'
+import { FormError, FormMessages, SubmitButton, useSubmit } from '../components/Form.js'
 import { NoAccess } from '../components/NoAccess.js'
-import { TextField } from '../components/PasswordField.js'
+import { NewPasswordFields, TextField } from '../components/PasswordField.js'
 import { useDirectory } from '../components/UserDirectory.js'
 import { useDocumentTitle } from '../components/useDocumentTitle.js'
+import { useModalDialog } from '../components/useModalDialog.js'
 import { createUser, listUsers, type User, updateUser } from '../lib/accountsApi.js'
 import {
   type AccountField,
@@ -14,9 +16,10 @@ import {
   MAX_DISPLAY_NAME_LENGTH,
   MAX_PASSWORD_LENGTH,
   MIN_PASSWORD_LENGTH,
+  newPasswordProblem,
   normalizeUsername,
 } from '../lib/auth.js'
-import { errorMessage, isForbidden } from '../lib/errors.js'
+import { errorMessage, isForbidden, problemMessage } from '../lib/errors.js'
 import { formatDateTime } from '../lib/format.js'
 import { isRole, ROLES, type Role } from '../lib/permissions.js'
 
@@ -347,15 +350,12 @@ function NewUserForm({ onCreated }: { onCreated(user: User): void }) {
   const [role, setRole] = useState<Role>('editor')
   const [password, setPassword] = useState('')
   const [problems, setProblems] = useState<NewUserProblems>({})
-  const [error, setError] = useState('')
   const [notice, setNotice] = useState('')
-  const [busy, setBusy] = useState(false)
+  const { busy, error, setError, submit } = useSubmit()
 
   const problemText = (field: AccountField) => {
     const problem = problems[field]
-    return problem
-      ? t(`auth.problems.${problem}`, { min: MIN_PASSWORD_LENGTH, max: MAX_DISPLAY_NAME_LENGTH })
-      : undefined
+    return problem ? problemMessage(problem, t) : undefined
   }
 
   async function onSubmit(event: FormEvent) {
@@ -366,8 +366,7 @@ function NewUserForm({ onCreated }: { onCreated(user: User): void }) {
     setError('')
     setNotice('')
     if (Object.keys(found).length > 0) return
-    setBusy(true)
-    try {
+    await submit(async () => {
       const user = await createUser({
         username: normalizeUsername(username),
         displayName: displayName.trim(),
@@ -380,11 +379,7 @@ function NewUserForm({ onCreated }: { onCreated(user: User): void }) {
       setPassword('')
       setRole('editor')
       setNotice(t('admin.created', { name: user.displayName }))
-    } catch (caught) {
-      setError(errorMessage(caught, t))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
@@ -451,23 +446,14 @@ function NewUserForm({ onCreated }: { onCreated(user: User): void }) {
           maxLength={MAX_PASSWORD_LENGTH}
           testId="new-user-password"
         />
-        <div aria-live="polite" className="form-messages">
-          {error && (
-            <p className="message message--error" role="alert" data-testid="new-user-error">
-              {error}
-            </p>
-          )}
-          {notice && <p className="message message--info">{notice}</p>}
-        </div>
+        <FormMessages error={error} errorTestId="new-user-error" notice={notice} />
         <div className="form-actions">
-          <button
-            type="submit"
-            className="button button--primary"
-            disabled={busy}
-            data-testid="new-user-submit"
-          >
-            {busy ? t('admin.creating') : t('admin.create')}
-          </button>
+          <SubmitButton
+            busy={busy}
+            label={t('admin.create')}
+            busyLabel={t('admin.creating')}
+            testId="new-user-submit"
+          />
         </div>
       </form>
     </section>
@@ -484,97 +470,59 @@ function ResetPasswordDialog({
   onDone(user: User): void
 }) {
   const { t } = useTranslation()
-  const ref = useRef<HTMLDialogElement>(null)
   const id = useId()
   const [password, setPassword] = useState('')
   const [confirm, setConfirm] = useState('')
-  const [error, setError] = useState('')
-  const [busy, setBusy] = useState(false)
-  const open = user !== null
-
-  useEffect(() => {
-    const element = ref.current
-    if (!element) return
-    if (open && !element.open) {
+  const { busy, error, setError, submit } = useSubmit()
+  const modal = useModalDialog(user !== null, {
+    onOpen: () => {
       setPassword('')
       setConfirm('')
       setError('')
-      element.showModal()
-    } else if (!open && element.open) element.close()
-  }, [open])
+    },
+    onDismiss: onClose,
+  })
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault()
     if (!user || busy) return
-    const problems = accountFormProblems({ password, confirm })
-    const problem = problems.password ?? problems.confirm
+    const problem = newPasswordProblem(password, confirm)
     if (problem) {
-      setError(t(`auth.problems.${problem}`, { min: MIN_PASSWORD_LENGTH }))
+      setError(problemMessage(problem, t))
       return
     }
-    setBusy(true)
-    setError('')
-    try {
+    await submit(async () => {
       await updateUser(user.id, { password })
       onDone(user)
       onClose()
-    } catch (caught) {
-      setError(errorMessage(caught, t))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
     <dialog
-      ref={ref}
+      ref={modal.ref}
       className="dialog"
       aria-labelledby={`${id}-title`}
       data-testid="reset-dialog"
-      onClose={() => {
-        if (open) onClose()
-      }}
+      onClose={modal.onClose}
     >
       <form className="dialog__form" onSubmit={onSubmit} noValidate>
         <h2 id={`${id}-title`} className="dialog__title">
           {t('admin.resetTitle', { name: user?.displayName ?? '' })}
         </h2>
         <p className="dialog__intro">{t('admin.resetIntro')}</p>
-        <TextField
-          id={`${id}-password`}
-          type="password"
+        <NewPasswordFields
+          id={id}
           label={t('account.newPassword')}
-          hint={t('auth.passwordHint', { min: MIN_PASSWORD_LENGTH })}
-          value={password}
-          onChange={setPassword}
-          autoComplete="new-password"
-          maxLength={MAX_PASSWORD_LENGTH}
+          password={password}
+          confirm={confirm}
+          onPasswordChange={setPassword}
+          onConfirmChange={setConfirm}
           testId="reset-password"
         />
-        <TextField
-          id={`${id}-confirm`}
-          type="password"
-          label={t('account.confirmPassword')}
-          value={confirm}
-          onChange={setConfirm}
-          autoComplete="new-password"
-          maxLength={MAX_PASSWORD_LENGTH}
-          testId="reset-password-confirm"
-        />
-        {error && (
-          <p className="message message--error" role="alert" data-testid="reset-error">
-            {error}
-          </p>
-        )}
+        <FormError message={error} testId="reset-error" />
         <div className="dialog__actions">
-          <button
-            type="submit"
-            className="button button--primary"
-            disabled={busy}
-            data-testid="reset-submit"
-          >
-            {t('admin.resetSubmit')}
-          </button>
+          <SubmitButton busy={busy} label={t('admin.resetSubmit')} testId="reset-submit" />
           <button type="button" className="button" onClick={onClose}>
             {t('user.cancel')}
           </button>

@@ -1,10 +1,10 @@
 import { type FormEvent, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { type SignedOutReason, useAuth } from '../components/AuthContext.js'
+import { FormMessages, SubmitButton, useSubmit } from '../components/Form.js'
 import { TextField } from '../components/PasswordField.js'
 import { useDocumentTitle } from '../components/useDocumentTitle.js'
 import { MAX_PASSWORD_LENGTH, normalizeUsername } from '../lib/auth.js'
-import { errorMessage } from '../lib/errors.js'
 import { AuthFrame } from './AuthFrame.js'
 
 const NOTICES = {
@@ -23,8 +23,7 @@ export function LoginPage() {
   const id = useId()
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
-  const [error, setError] = useState('')
-  const [busy, setBusy] = useState(false)
+  const { busy, error, setError, submit } = useSubmit()
   const reason = state.status === 'signed-out' ? state.reason : null
 
   async function onSubmit(event: FormEvent) {
@@ -35,14 +34,7 @@ export function LoginPage() {
       setError(t('auth.errors.fillBoth'))
       return
     }
-    setBusy(true)
-    setError('')
-    try {
-      await signIn(name, password)
-    } catch (caught) {
-      setError(errorMessage(caught, t))
-      setBusy(false)
-    }
+    await submit(() => signIn(name, password), { leaving: true })
   }
 
   return (
@@ -86,21 +78,14 @@ export function LoginPage() {
             maxLength={MAX_PASSWORD_LENGTH}
             testId="login-password"
           />
-          <div aria-live="assertive" className="form-messages">
-            {error && (
-              <p className="message message--error" role="alert" data-testid="login-error">
-                {error}
-              </p>
-            )}
-          </div>
-          <button
-            type="submit"
+          <FormMessages live="assertive" error={error} errorTestId="login-error" />
+          <SubmitButton
             className="button button--primary auth-form__submit"
-            disabled={busy}
-            data-testid="login-submit"
-          >
-            {busy ? t('auth.signingIn') : t('auth.signIn')}
-          </button>
+            busy={busy}
+            label={t('auth.signIn')}
+            busyLabel={t('auth.signingIn')}
+            testId="login-submit"
+          />
         </form>
         <p className="field__hint">{t('auth.forgotHint')}</p>
       </section>

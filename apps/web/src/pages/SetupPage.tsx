@@ -2,7 +2,8 @@ import { type FormEvent, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useSearchParams } from 'react-router'
 import { useAuth } from '../components/AuthContext.js'
-import { TextField } from '../components/PasswordField.js'
+import { FormMessages, SubmitButton, useSubmit } from '../components/Form.js'
+import { NewPasswordFields, TextField } from '../components/PasswordField.js'
 import { useDocumentTitle } from '../components/useDocumentTitle.js'
 import { ApiError } from '../lib/api.js'
 import {
@@ -10,12 +11,10 @@ import {
   type AccountProblem,
   accountFormProblems,
   MAX_DISPLAY_NAME_LENGTH,
-  MAX_PASSWORD_LENGTH,
-  MIN_PASSWORD_LENGTH,
   normalizeSetupCode,
   normalizeUsername,
 } from '../lib/auth.js'
-import { errorMessage } from '../lib/errors.js'
+import { problemMessage } from '../lib/errors.js'
 import { AuthFrame } from './AuthFrame.js'
 
 /**
@@ -36,17 +35,12 @@ export function SetupPage() {
   const [problems, setProblems] = useState<
     Partial<Record<AccountField | 'code', AccountProblem | 'codeRequired'>>
   >({})
-  const [error, setError] = useState('')
   const [codeWrong, setCodeWrong] = useState(false)
-  const [busy, setBusy] = useState(false)
+  const { busy, error, setError, submit } = useSubmit()
 
   const problemText = (field: AccountField | 'code') => {
     const problem = problems[field]
-    if (problem)
-      return t(`auth.problems.${problem}`, {
-        min: MIN_PASSWORD_LENGTH,
-        max: MAX_DISPLAY_NAME_LENGTH,
-      })
+    if (problem) return problemMessage(problem, t)
     if (field === 'code' && codeWrong) return t('auth.errors.invalidSetupCode')
     return undefined
   }
@@ -63,19 +57,20 @@ export function SetupPage() {
       setError(t('setup.fixFields'))
       return
     }
-    setBusy(true)
-    try {
-      await completeSetup({
-        code: normalizeSetupCode(code),
-        username: normalizeUsername(username),
-        displayName: displayName.trim(),
-        password,
-      })
-    } catch (caught) {
-      setCodeWrong(caught instanceof ApiError && caught.code === 'invalid-setup-code')
-      setError(errorMessage(caught, t))
-      setBusy(false)
-    }
+    await submit(
+      () =>
+        completeSetup({
+          code: normalizeSetupCode(code),
+          username: normalizeUsername(username),
+          displayName: displayName.trim(),
+          password,
+        }),
+      {
+        leaving: true,
+        onError: (caught) =>
+          setCodeWrong(caught instanceof ApiError && caught.code === 'invalid-setup-code'),
+      },
+    )
   }
 
   return (
@@ -124,44 +119,24 @@ export function SetupPage() {
             maxLength={MAX_DISPLAY_NAME_LENGTH}
             testId="setup-display-name"
           />
-          <TextField
-            id={`${id}-password`}
-            type="password"
+          <NewPasswordFields
+            id={id}
             label={t('auth.password')}
-            hint={t('auth.passwordHint', { min: MIN_PASSWORD_LENGTH })}
-            error={problemText('password')}
-            value={password}
-            onChange={setPassword}
-            autoComplete="new-password"
-            maxLength={MAX_PASSWORD_LENGTH}
+            password={password}
+            confirm={confirm}
+            onPasswordChange={setPassword}
+            onConfirmChange={setConfirm}
+            errors={{ password: problemText('password'), confirm: problemText('confirm') }}
             testId="setup-password"
           />
-          <TextField
-            id={`${id}-confirm`}
-            type="password"
-            label={t('account.confirmPassword')}
-            error={problemText('confirm')}
-            value={confirm}
-            onChange={setConfirm}
-            autoComplete="new-password"
-            maxLength={MAX_PASSWORD_LENGTH}
-            testId="setup-password-confirm"
-          />
-          <div aria-live="assertive" className="form-messages">
-            {error && (
-              <p className="message message--error" role="alert" data-testid="setup-error">
-                {error}
-              </p>
-            )}
-          </div>
-          <button
-            type="submit"
+          <FormMessages live="assertive" error={error} errorTestId="setup-error" />
+          <SubmitButton
             className="button button--primary auth-form__submit"
-            disabled={busy}
-            data-testid="setup-submit"
-          >
-            {busy ? t('setup.submitting') : t('setup.submit')}
-          </button>
+            busy={busy}
+            label={t('setup.submit')}
+            busyLabel={t('setup.submitting')}
+            testId="setup-submit"
+          />
         </form>
       </section>
     </AuthFrame>
