@@ -37,6 +37,8 @@ describe('user fields', () => {
 
   it('makes initials', () => {
     expect(initialsOf('ليلى أحمد')).toBe('لأ')
+    expect(initialsOf('عمر الخطيب')).toBe('عخ')
+    expect(initialsOf('الحسن علي')).toBe('اع')
     expect(initialsOf('adam smith jones')).toBe('AS')
     expect(initialsOf('')).toBe('')
   })

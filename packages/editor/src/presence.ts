@@ -38,8 +38,15 @@ export function presenceFromStates(
 }
 
 /** One or two letters for an avatar: the first letter of the first two words. */
+/** The Arabic definite article: «عمر الخطيب» is ع‌خ, not ع‌ا. */
+const DEFINITE_ARTICLE = /^ال(?=\p{L}{2})/u
+
 export function initialsOf(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean)
-  const letters = words.slice(0, 2).map((word) => Array.from(word)[0] ?? '')
+  const letters = words
+    .slice(0, 2)
+    .map(
+      (word, index) => Array.from(index > 0 ? word.replace(DEFINITE_ARTICLE, '') : word)[0] ?? '',
+    )
   return letters.join('').toLocaleUpperCase()
 }
