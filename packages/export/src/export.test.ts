@@ -190,3 +190,18 @@ describe('docx', () => {
     expect(comments).not.toContain('<script>')
   })
 })
+
+describe('Arabic counts in the HTML export', () => {
+  it('agree with the number', async () => {
+    const { countOfAnnotations } = await import('./html.js')
+    expect([0, 1, 2, 3, 10, 11, 100].map(countOfAnnotations)).toEqual([
+      'لا حواشي',
+      'حاشية واحدة',
+      'حاشيتان',
+      '3 حواشٍ',
+      '10 حواشٍ',
+      '11 حاشية',
+      '100 حاشية',
+    ])
+  })
+})

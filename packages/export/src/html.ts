@@ -107,7 +107,7 @@ export function toHtml(source: ExportSource): string {
 <body>
 <header>
 <h1>${escapeHtml(source.title)}</h1>
-<p class="meta">حاشية · ${annotations.length} حاشية · صُدّر في ${time(source.exportedAt)}${version}</p>
+<p class="meta">حاشية · ${countOfAnnotations(annotations.length)} · صُدّر في ${time(source.exportedAt)}${version}</p>
 <p class="legend">${legend}</p>
 </header>
 <article>
@@ -122,4 +122,21 @@ ${list}
 </body>
 </html>
 `
+}
+
+/** Arabic number agreement: 1 حاشية واحدة, 2 حاشيتان, 3–10 حواشٍ, 11+ حاشية. */
+export function countOfAnnotations(count: number): string {
+  const rule = new Intl.PluralRules('ar').select(count)
+  switch (rule) {
+    case 'zero':
+      return 'لا حواشي'
+    case 'one':
+      return 'حاشية واحدة'
+    case 'two':
+      return 'حاشيتان'
+    case 'few':
+      return `${count} حواشٍ`
+    default:
+      return `${count} حاشية`
+  }
 }
