@@ -120,7 +120,13 @@ describe.skipIf(skipWithout(unavailable, 'the cluster tests', it))(
       })
       const failure = started.find((result) => result.status === 'rejected')
       if (failure) throw (failure as PromiseRejectedResult).reason
-      return { database, servers }
+      /** One more instance on the same database and Redis, joining later. */
+      const addInstance = async () => {
+        const joined = await startServerProcess({ env })
+        servers.push(joined)
+        return joined
+      }
+      return { database, servers, addInstance }
     }
 
     /** Editors created through one instance and used on another (one accounts database). */
@@ -242,6 +248,26 @@ describe.skipIf(skipWithout(unavailable, 'the cluster tests', it))(
         healed += Number(/^hashiya_resync_updates_total (\d+)/m.exec(metrics)?.[1] ?? 0)
       }
       expect(healed).toBeGreaterThan(0)
+    })
+
+    it('brings a new instance joining a busy document to the same state', async () => {
+      const { database, servers, addInstance } = await cluster('join', 2)
+      const clients = await spreadClients(servers, 4)
+      const stop = typeContinuously(clients, 40)
+      await sleep(500)
+      const joined = await addInstance()
+      const newcomer = await testAccount(joined.url, 'newcomer')
+      const late = failoverClient([joined.wsUrl], 0, { token: newcomer.token, name: 'late' })
+      cleanups.push(() => late.destroy())
+      await whenSynced(late, 15_000)
+      late.type(0, ' late#1')
+      await sleep(500)
+      stop()
+      const everyone = [...clients, late]
+      await waitFor(() => converged(everyone), 'the new instance’s client to converge', 20_000)
+      expect(late.paragraphs()[0]).toContain(' late#1')
+      expect(clients[1]?.paragraphs()[0]).toContain(' late#1')
+      await expectStoredEqualsClients(database, everyone)
     })
 
     it('heals a client that edited offline while the others went on and its instance unloaded the document', async () => {
