@@ -1,0 +1,422 @@
+/**
+ * `pnpm bench --browser`: the editor in Chromium (playwright-core driving
+ * Debian's /usr/bin/chromium, or CHROMIUM_PATH) against our server, on the
+ * large document (100,000 words, 10,000 annotations by default; --words and
+ * --annotations to change):
+ *
+ * - open: from navigation to the editor connected with every mark rendered;
+ * - typing: key to paint for each keystroke (the keydown event's timestamp to
+ *   the frame after the editor's DOM changed: a requestAnimationFrame callback,
+ *   then a task posted from it, which runs once that frame is painted);
+ * - tagging: Ctrl+Alt+1 on a selection to the frame that shows the new mark;
+ * - the annotation panel: frame times while it is scrolled from top to bottom,
+ *   and how many entries it keeps in the DOM (all of them = not virtualized).
+ *
+ * Timings are taken inside the page with performance.now(); the harness only
+ * presses keys and reads them back. Results go to results/browser.json.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { TEST_ADMIN } from '@hashiya/testing'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { epochMicros, setClockBase } from './clock.js'
+import { buildLargeDocument } from './scenarios.js'
+import { round, type Summary, summarize } from './stats.js'
+import { startTarget } from './targets.js'
+
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const WEB_DIST = fileURLToPath(new URL('../../../apps/web/dist/', import.meta.url))
+const RESULTS = fileURLToPath(new URL('../results/browser.json', import.meta.url))
+
+function option(argv: string[], name: string, fallback: number): number {
+  const index = argv.indexOf(name)
+  return index === -1 ? fallback : Number(argv[index + 1])
+}
+
+async function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`,
+    )
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  })
+}
+
+/** Installs the in-page probes: key-to-paint per keydown, and the first frame showing a new mark. */
+async function installProbes(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const state = {
+      keys: [] as number[],
+      tags: [] as number[],
+      tagStart: 0,
+      knownIds: new Set<string>(),
+      recording: false,
+    }
+    ;(window as unknown as { __bench: typeof state }).__bench = state
+    const afterPaint = (done: () => void) =>
+      requestAnimationFrame(() => {
+        const channel = new MessageChannel()
+        channel.port1.onmessage = () => done()
+        channel.port2.postMessage(null)
+      })
+    document.addEventListener(
+      'keydown',
+      (event) => {
+        if (!state.recording || event.ctrlKey || event.altKey) return
+        const start = event.timeStamp
+        afterPaint(() => state.keys.push(performance.now() - start))
+      },
+      true,
+    )
+    for (const element of document.querySelectorAll('[data-annotation-id]')) {
+      state.knownIds.add(element.getAttribute('data-annotation-id') ?? '')
+    }
+    const editor = document.querySelector('[data-testid="editor"]') ?? document.body
+    new MutationObserver((records) => {
+      if (state.tagStart === 0) return
+      for (const record of records) {
+        for (const node of record.addedNodes) {
+          if (!(node instanceof HTMLElement)) continue
+          const marked = node.matches('[data-annotation-id]')
+            ? [node]
+            : [...node.querySelectorAll('[data-annotation-id]')]
+          for (const element of marked) {
+            const id = element.getAttribute('data-annotation-id') ?? ''
+            if (state.knownIds.has(id)) continue
+            state.knownIds.add(id)
+            const start = state.tagStart
+            state.tagStart = 0
+            afterPaint(() => state.tags.push(performance.now() - start))
+            return
+          }
+        }
+      }
+    }).observe(editor, { childList: true, subtree: true })
+  })
+}
+
+/** Selects `length` characters from `offset` in the n-th paragraph of the editor. */
+async function selectInParagraph(page: Page, paragraph: number, offset: number, length: number) {
+  await page.evaluate(
+    ({ paragraph, offset, length }) => {
+      const editor = document.querySelector('[data-testid="editor"]')
+      const root = editor?.querySelector('[contenteditable="true"]') ?? editor
+      const block = root?.querySelectorAll('p')[paragraph]
+      if (!root || !block) throw new Error('no such paragraph')
+      const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT)
+      const nodes: Text[] = []
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node as Text)
+      const locate = (target: number) => {
+        let seen = 0
+        for (const node of nodes) {
+          if (target <= seen + node.data.length) return { node, offset: target - seen }
+          seen += node.data.length
+        }
+        const last = nodes[nodes.length - 1] as Text
+        return { node: last, offset: last.data.length }
+      }
+      const from = locate(offset)
+      const to = locate(offset + length)
+      const range = document.createRange()
+      range.setStart(from.node, from.offset)
+      range.setEnd(to.node, to.offset)
+      ;(root as HTMLElement).focus()
+      const selection = getSelection()
+      selection?.removeAllRanges()
+      selection?.addRange(range)
+      root.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }))
+    },
+    { paragraph, offset, length },
+  )
+}
+
+/** Scrolls the annotation panel to its end, a step per frame; frame intervals in ms. */
+async function scrollPanel(page: Page): Promise<{ frames: number[]; entries: number }> {
+  return page.evaluate(async () => {
+    const list = document.querySelector('.annotation-list')
+    let scroller: HTMLElement | null = list as HTMLElement | null
+    while (scroller && !(scroller.scrollHeight > scroller.clientHeight + 10)) {
+      scroller = scroller.parentElement
+    }
+    const entries = document.querySelectorAll('[data-testid="annotation-entry"]').length
+    if (!scroller) return { frames: [], entries }
+    const target = scroller
+    const frames: number[] = []
+    const step = Math.max(200, Math.ceil(target.scrollHeight / 300))
+    await new Promise<void>((done) => {
+      let last = performance.now()
+      const tick = (now: number) => {
+        frames.push(now - last)
+        last = now
+        if (
+          target.scrollTop + target.clientHeight >= target.scrollHeight - 1 ||
+          frames.length > 400
+        ) {
+          done()
+          return
+        }
+        target.scrollTop += step
+        requestAnimationFrame(tick)
+      }
+      requestAnimationFrame((now) => {
+        last = now
+        target.scrollTop += step
+        requestAnimationFrame(tick)
+      })
+    })
+    return { frames, entries }
+  })
+}
+
+interface SizeResult {
+  document: { words: number; annotations: number; markElements: number; panelEntries: number }
+  /** Navigation to the editor connected with its marks and panel rendered; null if it never got there. */
+  openMs: number | null
+  openError?: string
+  typing: { keystrokes: number; keyToPaintMs: Summary | null }
+  tagging: { tags: number; keyToPaintMs: Summary | null }
+  panel: {
+    entries: number
+    virtualized: boolean
+    scrollFrames: number
+    frameMs: Summary | null
+    framesOver50ms: number
+  }
+}
+
+async function measureSize(
+  browser: Browser,
+  words: number,
+  annotations: number,
+  argv: string[],
+): Promise<SizeResult> {
+  const keystrokes = option(argv, '--keystrokes', 150)
+  const tags = option(argv, '--tags', 20)
+  const openTimeoutMs = option(argv, '--open-timeout', 300_000)
+  const target = await startTarget('ours', { env: { WEB_DIST_DIR: WEB_DIST } })
+  try {
+    const { documentId, builder } = await buildLargeDocument(target, words, annotations)
+    await builder.close()
+    const base = target
+      .url('x')
+      .replace(/^ws/, 'http')
+      .replace(/\/sync\/.*$/, '')
+    const context = await browser.newContext({
+      baseURL: base,
+      viewport: { width: 1400, height: 900 },
+      locale: 'ar',
+    })
+    try {
+      const page = await context.newPage()
+      await page.goto('/')
+      await page.waitForURL((url) => url.pathname === '/login', { timeout: 20_000 })
+      await page.getByTestId('login-username').fill(TEST_ADMIN.username)
+      await page.getByTestId('login-password').fill(TEST_ADMIN.password)
+      await page.getByTestId('login-submit').click()
+      await page.waitForURL((url) => url.pathname !== '/login', { timeout: 20_000 })
+
+      const empty: SizeResult = {
+        document: { words, annotations, markElements: 0, panelEntries: 0 },
+        openMs: null,
+        typing: { keystrokes: 0, keyToPaintMs: null },
+        tagging: { tags: 0, keyToPaintMs: null },
+        panel: {
+          entries: 0,
+          virtualized: false,
+          scrollFrames: 0,
+          frameMs: null,
+          framesOver50ms: 0,
+        },
+      }
+      const opened = performance.now()
+      try {
+        await page.goto(`/d/${documentId}`)
+        await page
+          .locator('[data-testid="connection-status"][data-state="connected"]')
+          .waitFor({ timeout: openTimeoutMs })
+        await page.waitForFunction(
+          (count) => document.querySelectorAll('[data-testid="annotation-entry"]').length >= count,
+          Math.min(annotations, 1),
+          { timeout: openTimeoutMs, polling: 200 },
+        )
+      } catch (error) {
+        const state = await page
+          .locator('[data-testid="connection-status"]')
+          .getAttribute('data-state', { timeout: 5_000 })
+          .catch(() => 'unknown')
+        empty.openError = `not open after ${Math.round((performance.now() - opened) / 1000)} s (connection status: ${state}): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`
+        process.stderr.write(`  ${empty.openError}\n`)
+        return empty
+      }
+      const openMs = performance.now() - opened
+      const markElements = await page.locator('[data-annotation-id]').count()
+      const panelEntries = await page.locator('[data-testid="annotation-entry"]').count()
+      process.stderr.write(
+        `  opened in ${Math.round(openMs)} ms: ${markElements} mark elements, ${panelEntries} panel entries\n`,
+      )
+
+      await installProbes(page)
+      // --profile: a CPU profile and a trace of the page while typing and tagging.
+      const profiling = argv.includes('--profile') ? await context.newCDPSession(page) : null
+      const profileBase = RESULTS.replace(/\.json$/, `-${words}`)
+      if (profiling) {
+        await profiling.send('Profiler.enable')
+        await profiling.send('Profiler.start')
+        await browser.startTracing(page, {
+          path: `${profileBase}.trace.json`,
+          categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'],
+        })
+      }
+      // Typing in the third paragraph, on screen. Latin letters: Playwright types
+      // characters outside the US layout as bare text input, with no keydown to
+      // time from. The editor's path is the same.
+      await selectInParagraph(page, 2, 10, 0)
+      await page.evaluate(() => {
+        ;(window as unknown as { __bench: { recording: boolean } }).__bench.recording = true
+      })
+      const letters = 'newsroom text '
+      for (let i = 0; i < keystrokes; i++) {
+        await page.keyboard.type(letters[i % letters.length] as string)
+        await page.waitForTimeout(40)
+      }
+      await page.waitForTimeout(500)
+      const keyTimes = await page.evaluate(
+        () => (window as unknown as { __bench: { keys: number[] } }).__bench.keys,
+      )
+
+      // Tagging: select a few words, Ctrl+Alt+1, until the new mark is painted.
+      for (let i = 0; i < tags; i++) {
+        await selectInParagraph(page, 3 + (i % 6), 5 + 7 * Math.floor(i / 6), 6)
+        await page.waitForTimeout(100)
+        const before = await page.evaluate(
+          () => (window as unknown as { __bench: { tags: number[] } }).__bench.tags.length,
+        )
+        await page.evaluate(() => {
+          ;(window as unknown as { __bench: { tagStart: number } }).__bench.tagStart =
+            performance.now()
+        })
+        await page.keyboard.press('Control+Alt+1')
+        await page
+          .waitForFunction(
+            (n) => (window as unknown as { __bench: { tags: number[] } }).__bench.tags.length > n,
+            before,
+            { timeout: 10_000 },
+          )
+          .catch(() => {})
+        await page.waitForTimeout(150)
+      }
+      const tagTimes = await page.evaluate(
+        () => (window as unknown as { __bench: { tags: number[] } }).__bench.tags,
+      )
+      if (profiling) {
+        await browser.stopTracing()
+        const { profile } = await profiling.send('Profiler.stop')
+        writeFileSync(`${profileBase}.cpuprofile`, JSON.stringify(profile))
+        process.stderr.write(`  page profile: ${profileBase}.cpuprofile\n`)
+      }
+      const panel = await scrollPanel(page)
+      return {
+        document: { words, annotations, markElements, panelEntries },
+        openMs: round(openMs, 0),
+        typing: {
+          keystrokes: keyTimes.length,
+          keyToPaintMs: summarize([Float64Array.from(keyTimes)]),
+        },
+        tagging: { tags: tagTimes.length, keyToPaintMs: summarize([Float64Array.from(tagTimes)]) },
+        panel: {
+          entries: panel.entries,
+          virtualized: panel.entries < annotations / 2,
+          scrollFrames: panel.frames.length,
+          frameMs: summarize([Float64Array.from(panel.frames)]),
+          framesOver50ms: panel.frames.filter((f) => f > 50).length,
+        },
+      }
+    } finally {
+      await context.close()
+    }
+  } finally {
+    await target.dispose()
+  }
+}
+
+export async function runBrowserBench(argv: string[]): Promise<void> {
+  setClockBase(epochMicros())
+  if (!existsSync(`${WEB_DIST}index.html`)) {
+    throw new Error(`the web app is not built (${WEB_DIST}); run pnpm build first`)
+  }
+  // The issue's document, and a fifth of it (which the editor does open here).
+  const sizes: [number, number][] = argv.includes('--words')
+    ? [[option(argv, '--words', 100_000), option(argv, '--annotations', 10_000)]]
+    : [
+        [20_000, 2_000],
+        [100_000, 10_000],
+      ]
+  const browser = await launch()
+  const runs: SizeResult[] = []
+  try {
+    for (const [words, annotations] of sizes) {
+      process.stderr.write(
+        `Browser benchmark: ${words.toLocaleString('en')} words, ${annotations.toLocaleString('en')} annotations, Chromium ${browser.version()}\n`,
+      )
+      runs.push(await measureSize(browser, words, annotations, argv))
+    }
+  } finally {
+    await browser.close()
+  }
+  const largest = runs[runs.length - 1] as SizeResult
+  const measured = [...runs].reverse().find((run) => run.openMs !== null)
+  const at = (run: SizeResult | undefined) =>
+    run
+      ? ` (${run.document.words.toLocaleString('en')} words, ${run.document.annotations.toLocaleString('en')} annotations)`
+      : ''
+  const typing = measured?.typing.keyToPaintMs ?? null
+  const tagging = measured?.tagging.keyToPaintMs ?? null
+  const results = {
+    version: 1,
+    startedAt: new Date().toISOString(),
+    machine: {
+      nproc: cpus().length,
+      memoryGB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+      node: process.version,
+      chromium: CHROMIUM_PATH,
+      note: 'software rendering (--disable-gpu); the server, the harness and Chromium share the cores',
+    },
+    runs,
+    goals: [
+      {
+        goal: 'Large document (100,000 words, 10,000 annotations) opens in the editor',
+        value: largest.openMs !== null ? `${largest.openMs} ms` : (largest.openError ?? 'no'),
+        met: largest.openMs !== null,
+      },
+      {
+        goal: 'Typing: p95 ≤ 16 ms from key to paint',
+        value: typing ? `p95 ${typing.p95} ms${at(measured)}` : 'not measured',
+        met: typing ? typing.p95 <= 16 && measured === largest : null,
+      },
+      {
+        goal: 'Tagging a span ≤ 50 ms',
+        value: tagging
+          ? `p50 ${tagging.p50} ms, max ${tagging.max} ms${at(measured)}`
+          : 'not measured',
+        met: tagging ? tagging.max <= 50 && measured === largest : null,
+      },
+      {
+        goal: 'Annotation panel smooth with 10,000 entries (virtualized)',
+        value: measured
+          ? `${measured.panel.entries} entries in the DOM, scroll frame p95 ${measured.panel.frameMs?.p95 ?? '–'} ms${at(measured)}`
+          : 'not measured',
+        met: measured
+          ? measured.panel.virtualized && (measured.panel.frameMs?.p95 ?? 99) <= 25
+          : null,
+      },
+    ],
+  }
+  mkdirSync(dirname(RESULTS), { recursive: true })
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`)
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\nResults: ${RESULTS}\n`)
+}
