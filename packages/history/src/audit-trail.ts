@@ -55,7 +55,26 @@ function mayAffectAnnotations(transaction: Y.Transaction, doc: Y.Doc): boolean {
 export interface AuditTrailOptions {
   /** Gather updates for this long after a commit before deriving (typing bursts become one pass). */
   delayMs?: number
+  /**
+   * Longest stretch a pass works without yielding to the event loop. The trail
+   * shares the thread with the sync core: a pass over a busy document must not
+   * hold back everyone's updates while it re-reads annotations.
+   */
+  sliceMs?: number
+  /**
+   * Share of wall time passes may use while they have a backlog (0 < share <= 1):
+   * after a slice of `sliceMs`, a pass rests `sliceMs * (1 - share) / share`.
+   */
+  maxShare?: number
   onError?: (documentId: string, error: unknown) => void
+}
+
+/** Lets pending I/O (client frames, commits, broadcasts) run before the pass goes on. */
+function rest(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0) setImmediate(resolve)
+    else setTimeout(resolve, ms)
+  })
 }
 
 export class AuditTrail {
@@ -139,14 +158,25 @@ export class AuditTrail {
     const records: AuditEventRecord[] = []
     let state = replica.state
     let relevant = false
+    let done: StoredUpdate | null = null
     const notice = (transaction: Y.Transaction) => {
       relevant ||= mayAffectAnnotations(transaction, replica.doc)
     }
+    const sliceMs = this.options.sliceMs ?? 8
+    const share = Math.min(1, Math.max(0.05, this.options.maxShare ?? 0.3))
+    let sliceStart = performance.now()
     replica.doc.on('afterTransaction', notice)
     try {
       for (const update of updates) {
+        if (performance.now() - sliceStart >= sliceMs) {
+          await rest((sliceMs * (1 - share)) / share)
+          sliceStart = performance.now()
+          // Closed or forgotten meanwhile: keep what is done, stop here.
+          if (this.closed || this.replicas.get(documentId) !== replica) break
+        }
         relevant = false
         Y.applyUpdate(replica.doc, update.update)
+        done = update
         if (!relevant) continue
         const result = diffAnnotations(state, readAnnotations(replica.doc))
         state = result.state
@@ -167,7 +197,8 @@ export class AuditTrail {
     } finally {
       replica.doc.off('afterTransaction', notice)
     }
-    const seq = (updates[updates.length - 1] as StoredUpdate).seq
+    if (!done) return
+    const seq = done.seq
     await this.store.appendAuditEvents(documentId, records, {
       seq,
       state: JSON.stringify([...state]),
