@@ -4,7 +4,7 @@
 import type { Accounts } from '@hashiya/accounts'
 import type { AuditTrail } from '@hashiya/history'
 import type { DocumentStore } from '@hashiya/storage'
-import type { Logger, SyncServer } from '@hashiya/sync-server'
+import { type Logger, StorageUnavailableError, type SyncServer } from '@hashiya/sync-server'
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { documentRoutes } from './api/documents.js'
@@ -44,6 +44,16 @@ export function createApp(parts: AppParts): Hono {
 
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error)
+    if (error instanceof StorageUnavailableError) {
+      logger.warn({ method: c.req.method, path: c.req.path }, 'storage unavailable; change refused')
+      const refused = new ApiError(
+        503,
+        'storage-unavailable',
+        'The change could not be stored right now; nothing was changed. Try again shortly.',
+      )
+      refused.headers = { 'Retry-After': '5' }
+      return errorResponse(c, refused)
+    }
     if (error instanceof HTTPException && error.status < 500) {
       return errorResponse(c, new ApiError(error.status, 'bad-request', error.message))
     }

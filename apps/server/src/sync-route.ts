@@ -146,8 +146,9 @@ export function syncRoutes(options: SyncRouteOptions): Hono {
             if (error instanceof DocumentNotFoundError) {
               ws.close(CloseCode.documentDeleted, 'document not found')
             } else {
+              // Almost always the store being unreachable: a "try again later" the client acts on.
               logger.error({ ...log, err: error }, 'could not open document')
-              ws.close(CloseCode.internalError, 'could not open document')
+              ws.close(CloseCode.tryAgainLater, 'could not open document')
             }
           })
       },
