@@ -1,6 +1,7 @@
-import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react'
+import { useId } from 'react'
 import { useTranslation } from 'react-i18next'
 import { EXPORT_FORMATS, exportUrl, formatKey } from '../lib/transfer.js'
+import { useMenuButton } from './useMenuButton.js'
 
 interface ExportMenuProps {
   docId: string
@@ -16,52 +17,8 @@ interface ExportMenuProps {
  */
 export function ExportMenu({ docId, at, pointName = null }: ExportMenuProps) {
   const { t } = useTranslation()
-  const [open, setOpen] = useState(false)
-  const rootRef = useRef<HTMLDivElement>(null)
-  const buttonRef = useRef<HTMLButtonElement>(null)
-  const menuRef = useRef<HTMLDivElement>(null)
-  const menuId = useId()
+  const { open, setOpen, rootRef, buttonRef, menuRef, menuId, close, onMenuKey } = useMenuButton()
   const noteId = useId()
-
-  const items = () => [
-    ...(menuRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []),
-  ]
-
-  useEffect(() => {
-    if (!open) return
-    menuRef.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus()
-    const onPointer = (event: PointerEvent) => {
-      if (!rootRef.current?.contains(event.target as Node)) setOpen(false)
-    }
-    document.addEventListener('pointerdown', onPointer)
-    return () => document.removeEventListener('pointerdown', onPointer)
-  }, [open])
-
-  const close = (refocus: boolean) => {
-    setOpen(false)
-    if (refocus) buttonRef.current?.focus()
-  }
-
-  const onMenuKey = (event: KeyboardEvent) => {
-    const all = items()
-    const index = all.indexOf(document.activeElement as HTMLElement)
-    let next: HTMLElement | undefined
-    if (event.key === 'ArrowDown') next = all[(index + 1) % all.length]
-    else if (event.key === 'ArrowUp') next = all[(index - 1 + all.length) % all.length]
-    else if (event.key === 'Home') next = all[0]
-    else if (event.key === 'End') next = all[all.length - 1]
-    else if (event.key === 'Escape') {
-      event.preventDefault()
-      close(true)
-      return
-    } else if (event.key === 'Tab') {
-      close(false)
-      return
-    }
-    if (!next) return
-    event.preventDefault()
-    next.focus()
-  }
 
   return (
     <div className="export-menu" ref={rootRef}>

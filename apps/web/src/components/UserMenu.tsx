@@ -1,9 +1,10 @@
-import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { errorMessage } from '../lib/errors.js'
 import { useAuth, useSession } from './AuthContext.js'
 import { Avatar } from './Avatar.js'
 import { useIdentity } from './IdentityContext.js'
+import { useMenuButton } from './useMenuButton.js'
 
 /**
  * The signed-in person in the header: their name and role, and a menu to
@@ -14,50 +15,10 @@ export function UserMenu() {
   const { identity, openDialog } = useIdentity()
   const { user } = useSession()
   const { signOut } = useAuth()
-  const [open, setOpen] = useState(false)
+  const { open, setOpen, rootRef, buttonRef, menuRef, menuId, close, onMenuKey } = useMenuButton()
   const [error, setError] = useState('')
-  const rootRef = useRef<HTMLDivElement>(null)
-  const buttonRef = useRef<HTMLButtonElement>(null)
-  const menuRef = useRef<HTMLDivElement>(null)
-  const menuId = useId()
   const nextLanguage = i18n.language === 'ar' ? 'en' : 'ar'
   const role = t(`roles.${user.role}`)
-
-  useEffect(() => {
-    if (!open) return
-    menuRef.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus()
-    const onPointer = (event: PointerEvent) => {
-      if (!rootRef.current?.contains(event.target as Node)) setOpen(false)
-    }
-    document.addEventListener('pointerdown', onPointer)
-    return () => document.removeEventListener('pointerdown', onPointer)
-  }, [open])
-
-  const close = (refocus: boolean) => {
-    setOpen(false)
-    if (refocus) buttonRef.current?.focus()
-  }
-
-  const onMenuKey = (event: KeyboardEvent) => {
-    const items = [...(menuRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])]
-    const index = items.indexOf(document.activeElement as HTMLElement)
-    let next: HTMLElement | undefined
-    if (event.key === 'ArrowDown') next = items[(index + 1) % items.length]
-    else if (event.key === 'ArrowUp') next = items[(index - 1 + items.length) % items.length]
-    else if (event.key === 'Home') next = items[0]
-    else if (event.key === 'End') next = items[items.length - 1]
-    else if (event.key === 'Escape') {
-      event.preventDefault()
-      close(true)
-      return
-    } else if (event.key === 'Tab') {
-      close(false)
-      return
-    }
-    if (!next) return
-    event.preventDefault()
-    next.focus()
-  }
 
   const choose = (action: () => void) => () => {
     close(true)
