@@ -12,119 +12,15 @@ import {
   relationTypeFor,
 } from './kinds.js'
 import { annotationIdOfAttribute, annotationMarkKey } from './mark.js'
+import { isGraphemeBoundary, layoutPlainText, segmentsOfRange } from './positions.js'
+import { markedRanges } from './reader.js'
 import {
-  isGraphemeBoundary,
-  layoutPlainText,
-  type PlainTextLayout,
-  segmentsOfRange,
-} from './positions.js'
-import {
-  type AnnotationProblem,
-  type AnnotationRecord,
   annotationsMap,
   Field,
-  isProblem,
   isValidAnnotationId,
   newAnnotationId,
-  parseRecord,
-  type Relation,
   recordEntry,
 } from './records.js'
-
-/** An annotation as readers see it: metadata plus where its text is. */
-export interface Annotation extends Omit<AnnotationRecord, 'relations'> {
-  /** Code-point offsets in the plain text: first marked character to last, end exclusive. */
-  start: number
-  end: number
-  /** The plain text from start to end (blank lines included when it spans blocks). */
-  text: string
-  /** The marked pieces, when the annotation is interrupted (by unmarked text or a block break). */
-  ranges: { start: number; end: number }[]
-  /** Only the relations that make sense now: right source kind, target a listed claim. */
-  relations: Relation[]
-}
-
-export interface AnnotationReading {
-  /** Valid annotations that still cover text, in document order. */
-  annotations: Annotation[]
-  /** Entries and marks every reader ignores, and why. */
-  problems: AnnotationProblem[]
-  layout: PlainTextLayout
-}
-
-/** Marked code-point ranges per annotation id, merged where they touch. */
-function markedRanges(layout: PlainTextLayout): Map<string, { start: number; end: number }[]> {
-  const ranges = new Map<string, { start: number; end: number }[]>()
-  for (const run of layout.runs) {
-    for (const [key, value] of Object.entries(run.attributes)) {
-      const id = annotationIdOfAttribute(key, value)
-      if (!id) continue
-      let list = ranges.get(id)
-      if (!list) {
-        list = []
-        ranges.set(id, list)
-      }
-      const last = list[list.length - 1]
-      if (last && last.end === run.start) last.end = run.end
-      else list.push({ start: run.start, end: run.end })
-    }
-  }
-  return ranges
-}
-
-function compareDocumentOrder(a: Annotation, b: Annotation): number {
-  return a.start - b.start || b.end - a.end || a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)
-}
-
-/** Every annotation of the document, validated, with offsets; and what was ignored. */
-export function readAnnotations(doc: Y.Doc): AnnotationReading {
-  const layout = layoutPlainText(doc)
-  const ranges = markedRanges(layout)
-  const problems: AnnotationProblem[] = []
-  const records = new Map<string, AnnotationRecord>()
-  for (const [id, entry] of annotationsMap(doc).entries()) {
-    const parsed = parseRecord(id, entry)
-    if (isProblem(parsed)) problems.push(parsed)
-    else records.set(id, parsed)
-  }
-  for (const id of ranges.keys()) {
-    if (!records.has(id) && !problems.some((p) => p.annotationId === id)) {
-      problems.push({ annotationId: id, problem: 'marked text has no annotation entry' })
-    }
-  }
-  const slice = codePointSlicer(layout.text)
-  const annotations: Annotation[] = []
-  for (const record of records.values()) {
-    const pieces = ranges.get(record.id)
-    if (!pieces || pieces.length === 0) continue
-    const start = pieces[0]?.start as number
-    const end = pieces[pieces.length - 1]?.end as number
-    annotations.push({
-      ...record,
-      start,
-      end,
-      text: slice(start, end),
-      ranges: pieces,
-      relations: record.relations,
-    })
-  }
-  const listed = new Map(annotations.map((a) => [a.id, a]))
-  for (const annotation of annotations) {
-    const allowed = relationTypeFor(annotation.kind)
-    annotation.relations = annotation.relations.filter(
-      (relation) => relation.type === allowed && listed.get(relation.target)?.kind === 'claim',
-    )
-  }
-  annotations.sort(compareDocumentOrder)
-  return { annotations, problems, layout }
-}
-
-/** Slices by code points; splits the text into code points once, and only if it has astral ones. */
-function codePointSlicer(text: string): (start: number, end: number) => string {
-  if (!/[\uD800-\uDBFF]/.test(text)) return (start, end) => text.slice(start, end)
-  const codePoints = Array.from(text)
-  return (start, end) => codePoints.slice(start, end).join('')
-}
 
 export class AnnotationError extends Error {
   constructor(
@@ -320,7 +216,7 @@ export function setRelation(
 export function deleteAnnotation(doc: Y.Doc, id: string, origin?: unknown): void {
   const entry = annotationsMap(doc).get(id)
   const layout = layoutPlainText(doc)
-  const marked = markedRanges(layout).get(id) ?? []
+  const marked = markedRanges(layout.runs).get(id) ?? []
   if (entry === undefined && marked.length === 0) {
     throw new AnnotationError('not-found', `no annotation ${id}`)
   }

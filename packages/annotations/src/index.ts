@@ -4,14 +4,11 @@
  * `doc.getMap('annotations')`. Runs without a DOM, in the browser and on the server.
  */
 export {
-  type Annotation,
   AnnotationError,
   type AnnotationPatch,
-  type AnnotationReading,
   createAnnotation,
   deleteAnnotation,
   type NewAnnotation,
-  readAnnotations,
   setRelation,
   updateAnnotation,
   writeRecord,
@@ -31,14 +28,25 @@ export {
 } from './kinds.js'
 export { ANNOTATION_MARK, annotationIdOfAttribute, annotationMarkKey } from './mark.js'
 export {
+  type BlockLayout,
+  blocksOf,
   codePointLength,
   isGraphemeBoundary,
+  layoutBlock,
   layoutPlainText,
   type PlainTextLayout,
   segmentsOfRange,
   type TextRun,
   utf16IndexOf,
 } from './positions.js'
+export {
+  type Annotation,
+  type AnnotationChanges,
+  AnnotationReader,
+  type AnnotationReading,
+  compareDocumentOrder,
+  readAnnotations,
+} from './reader.js'
 export {
   ANNOTATIONS_FIELD,
   type AnnotationProblem,

@@ -49,8 +49,19 @@ export function utf16IndexOf(text: string, codePoints: number): number {
   return index
 }
 
-/** Walks the article body once and lays out every text run with its offsets. */
-export function layoutPlainText(doc: Y.Doc): PlainTextLayout {
+/**
+ * One top-level block laid out on its own: its text and runs, with offsets
+ * counted from the block's first character. Readers that cache per block
+ * (the live annotation reader) re-lay out only the blocks a change touched.
+ */
+export interface BlockLayout {
+  text: string
+  /** Length of `text` in code points. */
+  length: number
+  runs: TextRun[]
+}
+
+export function layoutBlock(block: Y.XmlElement | Y.XmlText): BlockLayout {
   const runs: TextRun[] = []
   const parts: string[] = []
   let offset = 0
@@ -89,12 +100,35 @@ export function layoutPlainText(doc: Y.Doc): PlainTextLayout {
     }
   }
 
-  bodyOf(doc)
-    .toArray()
-    .forEach((block, index) => {
-      if (index > 0) append(PARAGRAPH_SEPARATOR)
-      visit(block as Y.XmlElement | Y.XmlText)
-    })
+  visit(block)
+  return { text: parts.join(''), length: offset, runs }
+}
+
+/** The top-level blocks of the article body, in order. */
+export function blocksOf(doc: Y.Doc): (Y.XmlElement | Y.XmlText)[] {
+  return bodyOf(doc).toArray() as (Y.XmlElement | Y.XmlText)[]
+}
+
+/** Code-point length of the separator between two blocks. */
+export const SEPARATOR_LENGTH = codePointLength(PARAGRAPH_SEPARATOR)
+
+/** Walks the article body once and lays out every text run with its offsets. */
+export function layoutPlainText(doc: Y.Doc): PlainTextLayout {
+  const runs: TextRun[] = []
+  const parts: string[] = []
+  let offset = 0
+  blocksOf(doc).forEach((block, index) => {
+    if (index > 0) {
+      parts.push(PARAGRAPH_SEPARATOR)
+      offset += SEPARATOR_LENGTH
+    }
+    const layout = layoutBlock(block)
+    parts.push(layout.text)
+    for (const run of layout.runs) {
+      runs.push({ ...run, start: run.start + offset, end: run.end + offset })
+    }
+    offset += layout.length
+  })
   return { text: parts.join(''), runs }
 }
 

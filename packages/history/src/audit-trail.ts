@@ -4,52 +4,23 @@
  * The trail is derived after the fact, off the hot path: a replica of the
  * document is advanced through the logged updates one at a time, and what
  * changed for annotation readers is stored as events attributed to the user and
- * server time the log gives that update. The result depends on the log alone,
+ * server time the log gives that update. A live `AnnotationReader` on the
+ * replica names the annotations each update touched, so only those are compared. The result depends on the log alone,
  * never on when a pass ran. Progress is stored with the events, so a restart
  * resumes where it stopped and never records an event twice.
  */
-import { annotationIdOfAttribute, annotationsMap, readAnnotations } from '@hashiya/annotations'
+import { AnnotationReader } from '@hashiya/annotations'
 import { createYDoc } from '@hashiya/document'
 import type { AuditEventRecord, DocumentStore, StoredUpdate } from '@hashiya/storage'
 import * as Y from 'yjs'
-import { type AuditState, diffAnnotations, type TrackedAnnotation } from './audit.js'
+import { type AuditState, diffChanges, type TrackedAnnotation } from './audit.js'
 
 interface Replica {
   doc: Y.Doc
+  /** Follows the replica: each update costs what it touched, not the number of annotations. */
+  reader: AnnotationReader
   seq: number
   state: AuditState
-}
-
-/**
- * Whether a transaction can have changed what annotation readers see. Most
- * keystrokes land in paragraphs that never held an annotation; those skip the
- * full re-read. Conservative: when in doubt, true.
- */
-function mayAffectAnnotations(transaction: Y.Transaction, doc: Y.Doc): boolean {
-  const annotations = annotationsMap(doc)
-  for (const type of transaction.changed.keys()) {
-    if (type instanceof Y.XmlText) {
-      // with gc off, deleted formatting stays in the item list: a paragraph that
-      // ever held an annotation mark is noticed even after its text is gone
-      for (let item = type._start; item !== null; item = item.right) {
-        if (
-          item.content instanceof Y.ContentFormat &&
-          annotationIdOfAttribute(item.content.key, { id: 'x' })
-        ) {
-          return true
-        }
-      }
-      continue
-    }
-    if (type instanceof Y.XmlElement || type instanceof Y.XmlFragment) return true
-    // biome-ignore lint/suspicious/noExplicitAny: Yjs types its parents loosely
-    for (let current: Y.AbstractType<any> | null = type; current; ) {
-      if (current === annotations) return true
-      const parent: unknown = current._item?.parent
-      current = parent instanceof Y.AbstractType ? parent : null
-    }
-  }
-  return false
 }
 
 export interface AuditTrailOptions {
@@ -131,7 +102,9 @@ export class AuditTrail {
 
   /** Drops the in-memory replica (e.g. when the document is unloaded); progress stays stored. */
   forget(documentId: string): void {
-    this.replicas.get(documentId)?.doc.destroy()
+    const replica = this.replicas.get(documentId)
+    replica?.reader.destroy()
+    replica?.doc.destroy()
     this.replicas.delete(documentId)
   }
 
@@ -146,7 +119,10 @@ export class AuditTrail {
       Y.applyUpdate(doc, Y.mergeUpdates(done.map((u) => u.update)))
     }
     const entries = progress ? (JSON.parse(progress.state) as [string, TrackedAnnotation][]) : []
-    const replica = { doc, seq, state: new Map(entries) }
+    const reader = new AnnotationReader(doc)
+    // what is already applied is in the stored state: only later updates are compared
+    reader.readChanges()
+    const replica = { doc, reader, seq, state: new Map(entries) }
     this.replicas.set(documentId, replica)
     return replica
   }
@@ -156,16 +132,11 @@ export class AuditTrail {
     const updates = await this.store.readLog(documentId, replica.seq)
     if (updates.length === 0) return
     const records: AuditEventRecord[] = []
-    let state = replica.state
-    let relevant = false
+    const { state } = replica
     let done: StoredUpdate | null = null
-    const notice = (transaction: Y.Transaction) => {
-      relevant ||= mayAffectAnnotations(transaction, replica.doc)
-    }
     const sliceMs = this.options.sliceMs ?? 8
     const share = Math.min(1, Math.max(0.05, this.options.maxShare ?? 0.3))
     let sliceStart = performance.now()
-    replica.doc.on('afterTransaction', notice)
     try {
       for (const update of updates) {
         if (performance.now() - sliceStart >= sliceMs) {
@@ -174,13 +145,11 @@ export class AuditTrail {
           // Closed or forgotten meanwhile: keep what is done, stop here.
           if (this.closed || this.replicas.get(documentId) !== replica) break
         }
-        relevant = false
         Y.applyUpdate(replica.doc, update.update)
         done = update
-        if (!relevant) continue
-        const result = diffAnnotations(state, readAnnotations(replica.doc))
-        state = result.state
-        for (const event of result.events) {
+        const { changed } = replica.reader.readChanges()
+        if (changed.size === 0) continue
+        for (const event of diffChanges(state, changed)) {
           records.push({
             seq: update.seq,
             at: update.receivedAt,
@@ -194,16 +163,16 @@ export class AuditTrail {
           })
         }
       }
-    } finally {
-      replica.doc.off('afterTransaction', notice)
+      if (!done) return
+      await this.store.appendAuditEvents(documentId, records, {
+        seq: done.seq,
+        state: JSON.stringify([...state]),
+      })
+      replica.seq = done.seq
+    } catch (error) {
+      // the replica and its state ran ahead of what is stored: start again from the store
+      if (this.replicas.get(documentId) === replica) this.forget(documentId)
+      throw error
     }
-    if (!done) return
-    const seq = done.seq
-    await this.store.appendAuditEvents(documentId, records, {
-      seq,
-      state: JSON.stringify([...state]),
-    })
-    replica.seq = seq
-    replica.state = state
   }
 }

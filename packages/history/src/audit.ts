@@ -10,6 +10,7 @@ import {
   type AnnotationReading,
   AUDIT_ACTIONS,
   type AuditAction,
+  compareDocumentOrder,
   type Relation,
 } from '@hashiya/annotations'
 
@@ -54,19 +55,19 @@ function tracked(annotation: Annotation): TrackedAnnotation {
 const relationKey = (relation: Relation) => `${relation.type}:${relation.target}`
 
 /**
- * The events that turn `before` into the reading `after`, and the state to
- * compare the next reading with. `before` is not modified.
+ * The events for the annotations in `changed` (each one's reading now, or null
+ * when it is no longer listed), applied to `state` in place. Listed ones come
+ * in document order, then those that stopped being listed.
  */
-export function diffAnnotations(
-  before: AuditState,
-  after: AnnotationReading,
-): { events: AuditEvent[]; state: AuditState } {
+export function diffChanges(
+  state: AuditState,
+  changed: ReadonlyMap<string, Annotation | null>,
+): AuditEvent[] {
   const events: AuditEvent[] = []
-  const state: AuditState = new Map(before)
-  const seen = new Set<string>()
-  for (const annotation of after.annotations) {
-    seen.add(annotation.id)
-    const previous = before.get(annotation.id)
+  const listed = [...changed.values()].filter((a): a is Annotation => a !== null)
+  listed.sort(compareDocumentOrder)
+  for (const annotation of listed) {
+    const previous = state.get(annotation.id)
     const now = tracked(annotation)
     state.set(annotation.id, now)
     const base = { annotationId: annotation.id, kind: now.kind, text: now.text }
@@ -103,10 +104,25 @@ export function diffAnnotations(
       }
     }
   }
-  for (const [id, previous] of before) {
-    if (seen.has(id) || !previous.listed) continue
+  for (const [id, annotation] of changed) {
+    const previous = state.get(id)
+    if (annotation !== null || !previous?.listed) continue
     state.set(id, { ...previous, listed: false, relations: [] })
     events.push({ action: 'deleted', annotationId: id, kind: previous.kind, text: previous.text })
   }
-  return { events, state }
+  return events
+}
+
+/**
+ * The events that turn `before` into the reading `after`, and the state to
+ * compare the next reading with. `before` is not modified.
+ */
+export function diffAnnotations(
+  before: AuditState,
+  after: AnnotationReading,
+): { events: AuditEvent[]; state: AuditState } {
+  const changed = new Map<string, Annotation | null>(after.annotations.map((a) => [a.id, a]))
+  for (const id of before.keys()) if (!changed.has(id)) changed.set(id, null)
+  const state: AuditState = new Map(before)
+  return { events: diffChanges(state, changed), state }
 }

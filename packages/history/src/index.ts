@@ -7,6 +7,7 @@ export {
   type AuditEvent,
   type AuditState,
   diffAnnotations,
+  diffChanges,
   type TrackedAnnotation,
 } from './audit.js'
 export { AuditTrail, type AuditTrailOptions } from './audit-trail.js'

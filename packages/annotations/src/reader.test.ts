@@ -1,0 +1,115 @@
+import { appendParagraphs, bodyOf, createYDoc } from '@hashiya/document'
+import { describe, expect, it } from 'vitest'
+import type * as Y from 'yjs'
+import {
+  AnnotationReader,
+  createAnnotation,
+  deleteAnnotation,
+  layoutPlainText,
+  readAnnotations,
+  setRelation,
+  updateAnnotation,
+} from './index.js'
+
+const PARAGRAPHS = [
+  'قال نيلسون إن القصة قد تكون صحيحة.',
+  'وأضاف أنه لا يعرف المزيد.',
+  'ونفت روسيا ذلك.',
+  'وقال فايفر إن الأجهزة تستغل أي فرصة.',
+]
+
+function article(): Y.Doc {
+  const doc = createYDoc()
+  appendParagraphs(doc, PARAGRAPHS)
+  return doc
+}
+
+function textNode(doc: Y.Doc, paragraph: number): Y.XmlText {
+  return (bodyOf(doc).get(paragraph) as Y.XmlElement).get(0) as Y.XmlText
+}
+
+function rangeOf(doc: Y.Doc, phrase: string): { start: number; end: number } {
+  const text = layoutPlainText(doc).text
+  const start = Array.from(text.slice(0, text.indexOf(phrase))).length
+  return { start, end: start + Array.from(phrase).length }
+}
+
+function tag(doc: Y.Doc, phrase: string, kind: 'claim' | 'denial' | 'quote' | 'aside') {
+  return createAnnotation(doc, { kind, ...rangeOf(doc, phrase), author: 'leila' })
+}
+
+describe('AnnotationReader', () => {
+  it('reads what a reading from scratch reads, after each change', () => {
+    const doc = article()
+    const reader = new AnnotationReader(doc)
+    const claim = tag(doc, 'القصة قد تكون صحيحة', 'claim')
+    expect(reader.read()).toEqual(readAnnotations(doc))
+    textNode(doc, 0).insert(0, 'و')
+    const reading = reader.read()
+    expect(reading).toEqual(readAnnotations(doc))
+    expect(reading.annotations[0]).toMatchObject({
+      id: claim,
+      start: 15,
+      text: 'القصة قد تكون صحيحة',
+    })
+    reader.destroy()
+  })
+
+  it('reports nothing for a keystroke far from every annotation', () => {
+    const doc = article()
+    tag(doc, 'القصة قد تكون صحيحة', 'claim')
+    const reader = new AnnotationReader(doc)
+    expect(reader.readChanges().changed.size).toBe(1)
+    textNode(doc, 3).insert(0, 'و')
+    expect(reader.readChanges().changed.size).toBe(0)
+    reader.destroy()
+  })
+
+  it('reports a denial whose claim stopped being a claim, and again when it is deleted', () => {
+    const doc = article()
+    const claim = tag(doc, 'القصة قد تكون صحيحة', 'claim')
+    const denial = tag(doc, 'ونفت روسيا', 'denial')
+    setRelation(doc, denial, claim, true, 'sami')
+    const reader = new AnnotationReader(doc)
+    expect(reader.readChanges().changed.get(denial)?.relations).toEqual([
+      { type: 'denies', target: claim },
+    ])
+    updateAnnotation(doc, claim, { kind: 'aside' }, 'sami')
+    const afterKind = reader.readChanges().changed
+    expect([...afterKind.keys()].sort()).toEqual([claim, denial].sort())
+    expect(afterKind.get(denial)?.relations).toEqual([])
+    updateAnnotation(doc, claim, { kind: 'claim' }, 'sami')
+    expect(reader.readChanges().changed.get(denial)?.relations).toHaveLength(1)
+    deleteAnnotation(doc, claim)
+    const afterDelete = reader.readChanges().changed
+    expect(afterDelete.get(claim)).toBeNull()
+    expect(afterDelete.get(denial)?.relations).toEqual([])
+    reader.destroy()
+  })
+
+  it('reports an annotation across paragraphs when text between its marks changes', () => {
+    const doc = article()
+    const claim = tag(doc, 'القصة قد تكون صحيحة.\n\nوأضاف أنه لا يعرف المزيد.\n\nونفت', 'claim')
+    // unmark the middle paragraph: the annotation's marks are in paragraphs 1 and 3 only
+    const middle = textNode(doc, 1)
+    const key = Object.keys(middle.toDelta()[0].attributes)[0] as string
+    middle.format(0, middle.length, { [key]: null })
+    const reader = new AnnotationReader(doc)
+    reader.readChanges()
+    middle.insert(0, 'ثم ')
+    const changed = reader.readChanges().changed
+    expect(changed.get(claim)?.text).toContain('ثم وأضاف')
+    expect(reader.read()).toEqual(readAnnotations(doc))
+    reader.destroy()
+  })
+
+  it('stops following the document once destroyed', () => {
+    const doc = article()
+    const reader = new AnnotationReader(doc)
+    reader.read()
+    reader.destroy()
+    tag(doc, 'ونفت روسيا', 'denial')
+    expect(reader.read().annotations).toHaveLength(0)
+    expect(readAnnotations(doc).annotations).toHaveLength(1)
+  })
+})
