@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
+import type { Server } from 'node:http'
 import { join } from 'node:path'
 import {
   type AccessChange,
@@ -37,6 +38,7 @@ import { seedDemoDocument } from './demo.js'
 import type { AppLogger } from './logger.js'
 import { ServerMetrics } from './metrics.js'
 import { operationsRoutes, type ReadinessCheck } from './readiness.js'
+import { acceptUpgrades } from './sync-route.js'
 
 interface Storage {
   kind: 'sqlite' | 'postgresql'
@@ -177,14 +179,23 @@ export async function startServer(config: Config, logger: AppLogger): Promise<Ru
     setup,
     operations,
   })
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes })
+  // No permessage-deflate (ws's default too, stated so nobody turns it on in
+  // passing): a compressing socket keeps its own zlib streams once used, about
+  // 300 KB each with zlib's defaults, and Yjs frames are small binary updates.
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.maxFrameBytes,
+    perMessageDeflate: false,
+    // OpenConnections lists the sockets; ws's own list costs a close listener per socket.
+    clientTracking: false,
+  })
 
   const server: ServerType = await new Promise((resolve, reject) => {
-    const created = serve(
-      { fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } },
-      () => resolve(created),
+    const created = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(created),
     )
     created.once('error', reject)
+    acceptUpgrades(created as Server, app.fetch, wss, logger)
   })
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
@@ -206,7 +217,7 @@ export async function startServer(config: Config, logger: AppLogger): Promise<Ru
         // (they reconnect, to another instance behind a load balancer), compacts.
         await sync.shutdown()
         await trail.close()
-        for (const client of wss.clients) client.terminate()
+        openConnections.terminateAll()
         if ('closeAllConnections' in server) server.closeAllConnections()
         await httpClosed
         clearInterval(pruneTimer)

@@ -1,12 +1,14 @@
 import { encodeDocumentFromParagraphs, readParagraphs } from '@hashiya/document'
 import { type DocumentStore, SqliteDocumentStore, type UpdateToAppend } from '@hashiya/storage'
 import {
+  encodeAwarenessFrame,
   encodeSyncStep1,
   encodeSyncUpdate,
   MessageType,
   SyncMessageType,
 } from '@hashiya/sync-protocol'
 import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { type ClientSession, CloseCode, type Logger, SyncServer } from './index.js'
@@ -49,6 +51,26 @@ async function join(server: SyncServer, documentId: string, userId = 'u'): Promi
   client.session = await server.connect(documentId, client, { connectionId: userId, userId })
   client.session.receive(encodeSyncStep1(Y.encodeStateVector(client.doc)))
   return client
+}
+
+/** An awareness frame announcing a presence state for each of these client ids. */
+function presenceFrame(clientIds: number[], clock = 1): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, clientIds.length)
+  for (const id of clientIds) {
+    encoding.writeVarUint(encoder, id)
+    encoding.writeVarUint(encoder, clock)
+    encoding.writeVarString(encoder, JSON.stringify({ user: { name: `n${id}` } }))
+  }
+  return encodeAwarenessFrame(encoding.toUint8Array(encoder))
+}
+
+/** Whether a client that joins now is told about anyone's presence. */
+async function presenceShownToNewcomer(server: SyncServer): Promise<boolean> {
+  const newcomer = await join(server, 'doc', 'newcomer')
+  await settle()
+  newcomer.session.close()
+  return newcomer.received.some((frame) => frame[0] === MessageType.awareness)
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve))
@@ -148,6 +170,37 @@ describe('SyncServer', () => {
     await settle()
     expect(stuck.closedWith).toBe(CloseCode.tryAgainLater)
     expect(writer.closedWith).toBeNull()
+    await server.shutdown()
+  })
+
+  it('removes a client’s presence when it leaves', async () => {
+    const server = new SyncServer({ store, logger: silent })
+    const present = await join(server, 'doc', 'present')
+    const quiet = await join(server, 'doc', 'quiet')
+    await settle()
+    present.session.receive(presenceFrame([101]))
+    expect(await presenceShownToNewcomer(server)).toBe(true)
+    quiet.session.close()
+    expect(await presenceShownToNewcomer(server)).toBe(true)
+    present.session.close()
+    expect(await presenceShownToNewcomer(server)).toBe(false)
+    await server.shutdown()
+  })
+
+  it('closes a connection that announces too many awareness clients, and drops their presence', async () => {
+    const server = new SyncServer({ store, logger: silent, maxAwarenessClients: 2 })
+    const crowd = await join(server, 'doc', 'crowd')
+    const bystander = await join(server, 'doc', 'bystander')
+    await settle()
+    crowd.session.receive(presenceFrame([1, 2]))
+    // Renewing the same clients does not count them twice.
+    crowd.session.receive(presenceFrame([1, 2], 2))
+    expect(crowd.closedWith).toBeNull()
+    expect(await presenceShownToNewcomer(server)).toBe(true)
+    crowd.session.receive(presenceFrame([3]))
+    expect(crowd.closedWith).toBe(CloseCode.policyViolation)
+    expect(bystander.closedWith).toBeNull()
+    expect(await presenceShownToNewcomer(server)).toBe(false)
     await server.shutdown()
   })
 

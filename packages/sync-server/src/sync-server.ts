@@ -92,11 +92,113 @@ interface RoomEntry {
 type Defaulted = Required<Omit<SyncServerOptions, 'fanout' | 'observer'>> &
   Pick<SyncServerOptions, 'fanout' | 'observer'>
 
+/** What the sessions of one server share. */
+interface SessionHost {
+  readonly options: Defaulted
+  /** A session left its room: unload the document later if it was the last one. */
+  left(documentId: string): void
+}
+
+/**
+ * One connected client: the room's view of it and the transport's handle on it,
+ * in one object. An idle connection holds nothing else in the core, so it keeps
+ * its state in fields rather than in closures (each closure and its context
+ * costs more than the fields do, times every open socket).
+ */
+class Session extends RoomConnection implements ClientSession {
+  private open = true
+  /** A token bucket: a burst of frames is fine (joining, pasting), a flood is not. */
+  private allowance: number
+  private lastRefill = Date.now()
+
+  constructor(
+    transport: ClientTransport,
+    identity: ConnectionIdentity,
+    private readonly room: Room,
+    private readonly host: SessionHost,
+  ) {
+    super(transport, identity)
+    this.allowance = host.options.messageBurst
+  }
+
+  receive(frame: Uint8Array): void {
+    if (!this.open) return
+    const { messagesPerSecond, messageBurst, maxAwarenessBytes, maxAwarenessClients, logger } =
+      this.host.options
+    const now = Date.now()
+    this.allowance = Math.min(
+      messageBurst,
+      this.allowance + ((now - this.lastRefill) * messagesPerSecond) / 1000,
+    )
+    this.lastRefill = now
+    if (this.allowance < 1) {
+      this.refuse(CloseCode.policyViolation, 'rate-limited', { code: 'rate-limited' }, OVER_LIMITS)
+      return
+    }
+    this.allowance -= 1
+    try {
+      const message = decodeClientMessage(frame)
+      if (message.type === 'awareness' && message.update.byteLength > maxAwarenessBytes) {
+        this.refuse(
+          CloseCode.policyViolation,
+          'awareness-too-large',
+          { code: 'awareness-too-large', bytes: frame.byteLength },
+          OVER_LIMITS,
+        )
+        return
+      }
+      const dropped = this.droppedWrites
+      this.room.receive(this, message)
+      if (this.droppedWrites === 1 && dropped === 0) {
+        logger.info(this.logFields(), 'read-only connection sent a document update; dropped')
+      }
+      if ((this.awarenessClients?.size ?? 0) > maxAwarenessClients) {
+        this.refuse(
+          CloseCode.policyViolation,
+          'too-many-awareness-clients',
+          { code: 'too-many-awareness-clients' },
+          OVER_LIMITS,
+        )
+      }
+    } catch (error) {
+      const isProtocol = error instanceof ProtocolError
+      this.refuse(
+        isProtocol ? CloseCode.unsupportedData : CloseCode.invalidPayload,
+        isProtocol ? error.code : 'update-rejected',
+        { code: isProtocol ? error.code : 'update-rejected', bytes: frame.byteLength },
+        'malformed frame; closing connection',
+      )
+    }
+  }
+
+  close(): void {
+    if (!this.open) return
+    this.open = false
+    this.room.leave(this)
+    this.host.left(this.room.documentId)
+  }
+
+  private refuse(code: number, reason: string, fields: object, message: string): void {
+    this.open = false
+    this.host.options.logger.warn({ ...this.logFields(), ...fields }, message)
+    this.room.leave(this)
+    this.transport.close(code, reason)
+    this.host.left(this.room.documentId)
+  }
+
+  private logFields(): object {
+    const { connectionId, userId } = this.identity
+    return { documentId: this.room.documentId, connectionId, userId }
+  }
+}
+
 export class SyncServer {
   private readonly rooms = new Map<string, RoomEntry>()
   private readonly options: Defaulted
   private closing = false
   private readonly resyncTimer: NodeJS.Timeout | null = null
+  /** Shared by every session of this server, so each one holds a reference, not closures. */
+  private readonly sessionHost: SessionHost
 
   constructor(options: SyncServerOptions) {
     this.options = {
@@ -112,6 +214,10 @@ export class SyncServer {
       onStored: () => {},
       onUnloaded: () => {},
       ...options,
+    }
+    this.sessionHost = {
+      options: this.options,
+      left: (documentId) => this.scheduleUnload(documentId),
     }
     if (this.options.fanout) {
       this.resyncTimer = setInterval(
@@ -175,86 +281,14 @@ export class SyncServer {
   ): Promise<ClientSession> {
     if (this.closing) throw new Error('server is shutting down')
     const room = await this.openRoom(documentId)
-    const connection = new RoomConnection(transport, identity)
+    const session = new Session(transport, identity, room, this.sessionHost)
     const entry = this.rooms.get(documentId)
     if (entry?.unloadTimer) {
       clearTimeout(entry.unloadTimer)
       entry.unloadTimer = null
     }
-    room.join(connection)
-    let open = true
-    const { messagesPerSecond, messageBurst, maxAwarenessBytes, maxAwarenessClients } = this.options
-    // A token bucket: a burst of frames is fine (joining, pasting), a flood is not.
-    let allowance = messageBurst
-    let lastRefill = Date.now()
-    const refuse = (code: number, reason: string, fields: object, message: string) => {
-      open = false
-      this.options.logger.warn(
-        { documentId, connectionId: identity.connectionId, userId: identity.userId, ...fields },
-        message,
-      )
-      room.leave(connection)
-      transport.close(code, reason)
-      this.scheduleUnload(documentId)
-    }
-    return {
-      receive: (frame) => {
-        if (!open) return
-        const now = Date.now()
-        allowance = Math.min(
-          messageBurst,
-          allowance + ((now - lastRefill) * messagesPerSecond) / 1000,
-        )
-        lastRefill = now
-        if (allowance < 1) {
-          refuse(CloseCode.policyViolation, 'rate-limited', { code: 'rate-limited' }, OVER_LIMITS)
-          return
-        }
-        allowance -= 1
-        try {
-          const message = decodeClientMessage(frame)
-          if (message.type === 'awareness' && message.update.byteLength > maxAwarenessBytes) {
-            refuse(
-              CloseCode.policyViolation,
-              'awareness-too-large',
-              { code: 'awareness-too-large', bytes: frame.byteLength },
-              OVER_LIMITS,
-            )
-            return
-          }
-          const dropped = connection.droppedWrites
-          room.receive(connection, message)
-          if (connection.droppedWrites === 1 && dropped === 0) {
-            this.options.logger.info(
-              { documentId, connectionId: identity.connectionId, userId: identity.userId },
-              'read-only connection sent a document update; dropped',
-            )
-          }
-          if (connection.awarenessClients.size > maxAwarenessClients) {
-            refuse(
-              CloseCode.policyViolation,
-              'too-many-awareness-clients',
-              { code: 'too-many-awareness-clients' },
-              OVER_LIMITS,
-            )
-          }
-        } catch (error) {
-          const isProtocol = error instanceof ProtocolError
-          refuse(
-            isProtocol ? CloseCode.unsupportedData : CloseCode.invalidPayload,
-            isProtocol ? error.code : 'update-rejected',
-            { code: isProtocol ? error.code : 'update-rejected', bytes: frame.byteLength },
-            'malformed frame; closing connection',
-          )
-        }
-      },
-      close: () => {
-        if (!open) return
-        open = false
-        room.leave(connection)
-        this.scheduleUnload(documentId)
-      },
-    }
+    room.join(session)
+    return session
   }
 
   private async openRoom(documentId: string): Promise<Room> {

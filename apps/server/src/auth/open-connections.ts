@@ -8,18 +8,20 @@ import { type AccessChange, type Accounts, atLeast } from '@hashiya/accounts'
 import { CloseCode, type Logger } from '@hashiya/sync-server'
 
 export interface OpenConnection {
-  connectionId: string
-  documentId: string
-  userId: string
-  token: string
+  readonly connectionId: string
+  readonly documentId: string
+  readonly userId: string
+  readonly token: string
   /** When the credential it was admitted with expires (ms since the epoch). */
-  expiresAt: number
-  readOnly: boolean
+  readonly expiresAt: number
+  readonly readOnly: boolean
   close(code: number, reason: string): void
+  /** Drops the connection at once, without a closing handshake (shutdown). */
+  terminate(): void
 }
 
 export class OpenConnections {
-  private readonly byId = new Map<string, OpenConnection>()
+  private readonly open = new Set<OpenConnection>()
   private readonly expiryTimer: NodeJS.Timeout
 
   constructor(
@@ -31,7 +33,7 @@ export class OpenConnections {
     // A session that runs out while its socket is open ends like a sign-out.
     this.expiryTimer = setInterval(() => {
       const now = Date.now()
-      for (const connection of this.byId.values()) {
+      for (const connection of this.open) {
         if (connection.expiresAt <= now) void this.recheck(connection)
       }
     }, expiryCheckMs)
@@ -43,16 +45,26 @@ export class OpenConnections {
   }
 
   add(connection: OpenConnection): void {
-    this.byId.set(connection.connectionId, connection)
+    this.open.add(connection)
   }
 
-  remove(connectionId: string): void {
-    this.byId.delete(connectionId)
+  remove(connection: OpenConnection): void {
+    this.open.delete(connection)
+  }
+
+  /**
+   * Shutdown, after clients were asked to close: drops whatever is still open.
+   * This set is the server's one list of its sockets (ws keeps none, to save
+   * a listener and a set entry per connection).
+   */
+  terminateAll(): void {
+    for (const connection of this.open) connection.terminate()
+    this.open.clear()
   }
 
   /** Re-checks every connection the change may concern (also for changes made elsewhere). */
   async recheckAffected(change: AccessChange): Promise<void> {
-    const affected = [...this.byId.values()].filter((connection) =>
+    const affected = [...this.open].filter((connection) =>
       'userId' in change
         ? connection.userId === change.userId
         : connection.documentId === change.documentId,
@@ -62,7 +74,7 @@ export class OpenConnections {
 
   /** After access changes may have been missed (another instance's signal lost). */
   async recheckAll(): Promise<void> {
-    await Promise.all([...this.byId.values()].map((connection) => this.recheck(connection)))
+    await Promise.all([...this.open].map((connection) => this.recheck(connection)))
   }
 
   /** The credential, the account and the grant are all looked up again. */
@@ -79,7 +91,7 @@ export class OpenConnections {
         }
       }
       if (code === null) return
-      this.byId.delete(connection.connectionId)
+      this.open.delete(connection)
       this.logger.info(
         {
           connectionId: connection.connectionId,
