@@ -65,7 +65,7 @@ export class ServerMetrics {
     })
     const updatesSent = new Counter({
       name: 'hashiya_updates_sent_total',
-      help: 'Update frames sent to this instance’s clients (one per client per update)',
+      help: 'Update frames sent to this instance’s clients (one per client per stored batch of updates)',
       registers,
     })
     const appendSeconds = new Histogram({

@@ -31,6 +31,7 @@ import {
   removeAwarenessStates,
 } from 'y-protocols/awareness'
 import * as Y from 'yjs'
+import { mergeSnapshotOffThread } from './snapshot.js'
 import {
   type ClientTransport,
   CloseCode,
@@ -223,14 +224,16 @@ export class Room {
     this.markHeld(fromSeq, toSeq)
     this.unconfirmed -= batch.length
     this.options.onStored(this.documentId, toSeq)
-    for (const { update } of batch) this.broadcastUpdate(update)
-    if (this.options.fanout) {
-      const update =
-        batch.length === 1
-          ? (batch[0] as UpdateToAppend).update
-          : Y.mergeUpdates(batch.map((u) => u.update))
-      this.options.fanout.publish(this.documentId, { type: 'update', update, fromSeq, toSeq })
-    }
+    // One frame per connection for the whole batch, not one per update: with
+    // many editors a batch holds dozens of updates, and each frame is a write
+    // (a system call) per connection. Clients apply the merged update exactly
+    // as they would apply its parts, their own included.
+    const update =
+      batch.length === 1
+        ? (batch[0] as UpdateToAppend).update
+        : Y.mergeUpdates(batch.map((u) => u.update))
+    this.broadcastUpdate(update)
+    this.options.fanout?.publish(this.documentId, { type: 'update', update, fromSeq, toSeq })
     if (this.lastSeq - this.snapshotSeq >= this.options.compactAfterUpdates) {
       setImmediate(() => void this.compact())
     }
@@ -387,21 +390,12 @@ export class Room {
           this.snapshotSeq = state.snapshotSeq
           return
         }
-        const merged = createYDoc()
-        try {
-          const stored = state.updates.map((u) => u.update)
-          Y.applyUpdate(
-            merged,
-            Y.mergeUpdates(state.snapshot ? [state.snapshot, ...stored] : stored),
-          )
-          await this.options.store.writeSnapshot(
-            this.documentId,
-            Y.encodeStateAsUpdate(merged),
-            state.lastSeq,
-          )
-        } finally {
-          merged.destroy()
-        }
+        const stored = state.updates.map((u) => u.update)
+        // Whole-document work: off the event loop (see snapshot.ts).
+        const snapshot = await mergeSnapshotOffThread(
+          state.snapshot ? [state.snapshot, ...stored] : stored,
+        )
+        await this.options.store.writeSnapshot(this.documentId, snapshot, state.lastSeq)
         this.snapshotSeq = state.lastSeq
         this.options.logger.debug(
           { documentId: this.documentId, upToSeq: state.lastSeq },

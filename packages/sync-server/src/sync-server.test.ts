@@ -136,6 +136,28 @@ describe('SyncServer', () => {
     await server.shutdown()
   })
 
+  it('sends each client one frame for all the updates stored together, its own included', async () => {
+    const server = new SyncServer({ store, logger: silent })
+    const alice = await join(server, 'doc', 'alice')
+    const sami = await join(server, 'doc', 'sami')
+    const reader = await join(server, 'doc', 'reader')
+    await settle()
+    const before = reader.received.length
+    const aliceBefore = alice.received.length
+    // both edits arrive in the same I/O turn: one commit, one frame each way
+    alice.edit((doc) => appendParagraphText(doc, 'أ'))
+    sami.edit((doc) => appendParagraphText(doc, 'ب'))
+    await settle()
+    expect(reader.received.length - before).toBe(1)
+    expect(alice.received.length - aliceBefore).toBe(1)
+    expect((await store.readLog('doc')).map((u) => u.userId)).toEqual(['system', 'alice', 'sami'])
+    const text = readParagraphs(reader.doc)
+    expect(text).toEqual([readParagraphs(alice.doc)[0]])
+    expect(readParagraphs(sami.doc)).toEqual(text)
+    expect(text[0]).toMatch(/^(أب|بأ)نص$/)
+    await server.shutdown()
+  })
+
   it('closes every client with "try again later" when the store fails, and reloads from storage', async () => {
     const failingStore: DocumentStore = Object.create(store)
     let fail = true

@@ -74,7 +74,7 @@ export interface Fanout {
 export interface SyncObserver {
   /** Document updates accepted from clients and API changes (before they are stored). */
   updatesReceived?(count: number): void
-  /** Update frames sent to clients (one per client per update). */
+  /** Update frames sent to clients (one per client per stored batch of updates). */
   updatesSent?(count: number): void
   /** One store append: how long it took, how many updates, whether it committed. */
   appended?(durationMs: number, count: number, ok: boolean): void
