@@ -14,11 +14,11 @@ import * as Y from 'yjs'
 import { relationTypeFor } from './kinds.js'
 import { annotationIdOfAttribute } from './mark.js'
 import {
-  type BlockLayout,
   blocksOf,
-  layoutBlock,
+  codePointLength,
   SEPARATOR_LENGTH,
   type TextRun,
+  walkBlock,
 } from './positions.js'
 import {
   type AnnotationProblem,
@@ -71,12 +71,87 @@ export function markedRanges(runs: readonly TextRun[]): Map<string, Range[]> {
   return ranges
 }
 
-/** What the reader keeps of one block: its layout and its marks, relative to the block. */
+/** What the reader keeps of one block: its text and its marks, relative to the block. */
 interface BlockReading {
-  layout: BlockLayout
+  text: string
+  /** Length of `text` in code points. */
+  length: number
   marked: Map<string, Range[]>
   /** Slices the block's text by code points; made on first use. */
   slice?: (start: number, end: number) => string
+}
+
+/** A block's text and marked ranges, in one walk over its items (no runs, no attribute copies). */
+function readBlock(block: Block): BlockReading {
+  const parts: string[] = []
+  const marked = new Map<string, Range[]>()
+  /** Open annotation keys → id; and how many open keys name each id. */
+  const openKeys = new Map<string, string>()
+  const openCount = new Map<string, number>()
+  let offset = 0
+  const open = (id: string) => {
+    const count = openCount.get(id) ?? 0
+    openCount.set(id, count + 1)
+    if (count > 0) return
+    let ranges = marked.get(id)
+    if (!ranges) {
+      ranges = []
+      marked.set(id, ranges)
+    }
+    const last = ranges[ranges.length - 1]
+    // marks that touch are one range, as are the pieces of a mark split by formatting
+    if (last && last.end === offset) last.end = Number.NaN
+    else ranges.push({ start: offset, end: Number.NaN })
+  }
+  const close = (id: string) => {
+    const count = (openCount.get(id) ?? 1) - 1
+    if (count > 0) {
+      openCount.set(id, count)
+      return
+    }
+    openCount.delete(id)
+    const ranges = marked.get(id) as Range[]
+    const last = ranges[ranges.length - 1] as Range
+    if (last.start === offset) ranges.pop()
+    else last.end = offset
+    if (ranges.length === 0) marked.delete(id)
+  }
+  const closeAll = () => {
+    for (const id of openKeys.values()) close(id)
+    openKeys.clear()
+  }
+  walkBlock(block, {
+    enterText: closeAll,
+    leaveText: closeAll,
+    format(key, value) {
+      const previous = openKeys.get(key)
+      if (previous !== undefined) {
+        openKeys.delete(key)
+        close(previous)
+      }
+      const id = value === null ? null : annotationIdOfAttribute(key, value)
+      if (id) {
+        openKeys.set(key, id)
+        open(id)
+      }
+    },
+    text(piece) {
+      parts.push(piece)
+      offset += codePointLength(piece)
+    },
+    lineBreak() {
+      parts.push('\n')
+      offset += 1
+    },
+  })
+  closeAll()
+  return { text: parts.join(''), length: offset, marked }
+}
+
+/** The block-local text an annotation's marks in this block cover, first mark to last. */
+function coveredText(reading: BlockReading, ranges: readonly Range[]): string {
+  reading.slice ??= codePointSlicer(reading.text)
+  return reading.slice((ranges[0] as Range).start, (ranges[ranges.length - 1] as Range).end)
 }
 
 /** Slices by code points; splits the text into code points once, and only if it has astral ones. */
@@ -176,11 +251,9 @@ export class AnnotationReader {
     }
   }
 
-  private addBlock(block: Block): void {
-    const layout = layoutBlock(block)
-    const reading: BlockReading = { layout, marked: markedRanges(layout.runs) }
-    this.readings.set(block, reading)
-    for (const id of reading.marked.keys()) {
+  /** Lists `block` under each id it marks. */
+  private index(block: Block, ids: Iterable<string>): void {
+    for (const id of ids) {
       let blocks = this.blocksOfId.get(id)
       if (!blocks) {
         blocks = new Set()
@@ -192,16 +265,48 @@ export class AnnotationReader {
     }
   }
 
-  private dropBlock(block: Block): void {
-    const reading = this.readings.get(block)
-    if (!reading) return
-    this.readings.delete(block)
-    for (const id of reading.marked.keys()) {
+  /** Stops listing `block` under each of these ids. */
+  private unindex(block: Block, ids: Iterable<string>): void {
+    for (const id of ids) {
       const blocks = this.blocksOfId.get(id)
       blocks?.delete(block)
       if (blocks?.size === 0) this.blocksOfId.delete(id)
       if ((blocks?.size ?? 0) <= 1) this.spanning.delete(id)
       this.touched.add(id)
+    }
+  }
+
+  private addBlock(block: Block): void {
+    const reading = readBlock(block)
+    this.readings.set(block, reading)
+    this.index(block, reading.marked.keys())
+  }
+
+  private dropBlock(block: Block): void {
+    const reading = this.readings.get(block)
+    if (!reading) return
+    this.readings.delete(block)
+    this.unindex(block, reading.marked.keys())
+  }
+
+  /**
+   * Reads a changed block again. Only ids whose marks came or went, or whose
+   * covered text changed, count as touched: typing in a paragraph moves every
+   * later mark in it without changing what they quote.
+   */
+  private rereadBlock(block: Block): void {
+    const before = this.readings.get(block) as BlockReading
+    const after = readBlock(block)
+    this.readings.set(block, after)
+    const gone = [...before.marked.keys()].filter((id) => !after.marked.has(id))
+    const come = [...after.marked.keys()].filter((id) => !before.marked.has(id))
+    this.unindex(block, gone)
+    this.index(block, come)
+    for (const [id, ranges] of after.marked) {
+      const previous = before.marked.get(id)
+      if (previous && coveredText(before, previous) !== coveredText(after, ranges)) {
+        this.touched.add(id)
+      }
     }
   }
 
@@ -245,9 +350,7 @@ export class AnnotationReader {
       lengthsChanged = true
     }
     for (const block of this.dirtyBlocks) {
-      if (!this.readings.has(block as Block)) continue
-      this.dropBlock(block as Block)
-      this.addBlock(block as Block)
+      if (this.readings.has(block as Block)) this.rereadBlock(block as Block)
     }
     this.dirtyBlocks.clear()
     for (const id of this.dirtyEntries) this.setRecord(id)
@@ -259,7 +362,7 @@ export class AnnotationReader {
       this.blockStarts = this.blocks.map((block, index) => {
         if (index > 0) offset += SEPARATOR_LENGTH
         const start = offset
-        offset += (this.readings.get(block) as BlockReading).layout.length
+        offset += (this.readings.get(block) as BlockReading).length
         return start
       })
     }
@@ -275,11 +378,11 @@ export class AnnotationReader {
     ) {
       const block = this.readings.get(this.blocks[index] as Block) as BlockReading
       const blockStart = this.blockStarts[index] as number
-      block.slice ??= codePointSlicer(block.layout.text)
+      block.slice ??= codePointSlicer(block.text)
       parts.push(
         block.slice(
           Math.max(start, blockStart) - blockStart,
-          Math.min(end, blockStart + block.layout.length) - blockStart,
+          Math.min(end, blockStart + block.length) - blockStart,
         ),
       )
     }
