@@ -8,7 +8,6 @@
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import type { Server } from 'node:http'
 import { join } from 'node:path'
 import {
   type AccessChange,
@@ -38,7 +37,6 @@ import { seedDemoDocument } from './demo.js'
 import type { AppLogger } from './logger.js'
 import { ServerMetrics } from './metrics.js'
 import { operationsRoutes, type ReadinessCheck } from './readiness.js'
-import { acceptUpgrades } from './sync-route.js'
 
 interface Storage {
   kind: 'sqlite' | 'postgresql'
@@ -186,16 +184,17 @@ export async function startServer(config: Config, logger: AppLogger): Promise<Ru
     noServer: true,
     maxPayload: config.maxFrameBytes,
     perMessageDeflate: false,
-    // OpenConnections lists the sockets; ws's own list costs a close listener per socket.
+    // OpenConnections lists the sockets; ws's own list costs a close listener
+    // per socket, and node-server's upgrade does not use it.
     clientTracking: false,
   })
 
   const server: ServerType = await new Promise((resolve, reject) => {
-    const created = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
-      resolve(created),
+    const created = serve(
+      { fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } },
+      () => resolve(created),
     )
     created.once('error', reject)
-    acceptUpgrades(created as Server, app.fetch, wss, logger)
   })
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.port

@@ -5,22 +5,24 @@
  * client that should not have it: the connection rate of the address, the
  * credential (session cookie, or `?token=` for clients that cannot send
  * headers, such as the stock y-websocket client), the id and the caller's
- * permission. Callers who may only read are connected read-only.
+ * permission. Callers who may only read are connected read-only. A refused
+ * upgrade gets the app's status and headers (401, 404, 429 with Retry-After).
  *
- * The upgrade itself is ours (`acceptUpgrades`), not @hono/node-server's
- * `upgradeWebSocket`: that helper keeps, for the life of every socket,
- * closures over the upgrade's Hono context (and through it the Request, its
- * headers and the IncomingMessage), an adapter object with a parsed URL, and
- * copies every frame into a new ArrayBuffer. With thousands of idle sockets
- * that was most of the server's memory (BENCHMARKS.md, idle connections). Here
- * the request still goes through the app, so admission is ordinary Hono
- * middleware, and an admitted socket keeps only its `SyncSocket`.
+ * The upgrade is @hono/node-server's `upgradeWebSocket`, with the ws server
+ * handed to `serve` (server.ts). Thousands of idle sockets make what each one
+ * keeps the server's memory (BENCHMARKS.md, idle connections), so:
+ * - node-server 2.1.9 is patched (patches/@hono__node-server@2.1.9.patch,
+ *   registered in pnpm-workspace.yaml): unpatched, the listeners it registers
+ *   on every socket close over the upgrade's Hono context, and through it the
+ *   Request, its headers and the IncomingMessage, for the life of the socket;
+ * - the events object node-server keeps per socket is the connection's
+ *   `SyncSocket` itself, which also is the core's transport and identity and
+ *   the access record, and holds nothing of the request.
+ * What node-server still keeps per socket (its adapter object with a parsed
+ * URL, and its listener closures: about 1.5 KB of heap) is the price of using
+ * its upgrade rather than completing the handshake ourselves.
  */
 import { randomUUID } from 'node:crypto'
-import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import { STATUS_CODES } from 'node:http'
-import type { Duplex } from 'node:stream'
-import type { TLSSocket } from 'node:tls'
 import { type Accounts, atLeast } from '@hashiya/accounts'
 import { isValidDocumentId } from '@hashiya/document'
 import type { DocumentStore } from '@hashiya/storage'
@@ -39,9 +41,10 @@ import {
   type Logger,
   type SyncServer,
 } from '@hashiya/sync-server'
-import type { HttpBindings } from '@hono/node-server'
-import { Hono, type MiddlewareHandler } from 'hono'
-import type { WebSocket, WebSocketServer } from 'ws'
+import { upgradeWebSocket } from '@hono/node-server'
+import { type Context, Hono, type MiddlewareHandler } from 'hono'
+import type { WSContext, WSEvents, WSMessageReceive } from 'hono/ws'
+import type { WebSocket } from 'ws'
 import { ApiError } from './api/errors.js'
 import { signedOut } from './auth/context.js'
 import { presentedCredential } from './auth/credentials.js'
@@ -74,34 +77,20 @@ function detached(value: string): string {
   return Buffer.from(value, 'utf8').toString('utf8')
 }
 
-/** The connection of each open socket, for the socket listeners below. */
-const connectionOf = new WeakMap<WebSocket, SyncSocket>()
-
-// One set of listener functions for every socket (`this` is the socket), so a
-// socket holds no closures of its own.
-function onSocketMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
-  connectionOf.get(this)?.received(data, isBinary)
-}
-function onSocketClose(this: WebSocket, code: number): void {
-  connectionOf.get(this)?.closed(code)
-}
-function onSocketError(this: WebSocket, error: Error): void {
-  connectionOf.get(this)?.failed(error)
-}
-
 /**
- * One admitted connection, from its upgrade to its close: the core's transport
- * and identity, and the record re-checked when access changes, all in one
- * object. An idle server holds thousands of these, so it keeps plain fields
- * instead of per-connection closures, copies of the same values and log-field
- * objects, and nothing of the HTTP request.
+ * One admitted connection, from its upgrade to its close: node-server's
+ * events object for the socket, the core's transport and identity, and the
+ * record re-checked when access changes, all in one object. An idle server
+ * holds thousands of these, so it keeps plain fields instead of
+ * per-connection closures, copies of the same values and log-field objects,
+ * and nothing of the HTTP request.
  */
-class SyncSocket implements ClientTransport, ConnectionIdentity, OpenConnection {
+class SyncSocket implements WSEvents<unknown>, ClientTransport, ConnectionIdentity, OpenConnection {
   readonly connectionId = detached(randomUUID())
   private readonly openedAt = Date.now()
   /** A private field: never serialized if the object itself is ever logged. */
   readonly #token: string
-  /** Set by `attach`, before anything can be sent or closed. */
+  /** Set by `onOpen`, before anything can be sent or closed. */
   private ws!: WebSocket
   private session: ClientSession | null = null
   /** Frames that arrive while the document is still loading. */
@@ -124,7 +113,8 @@ class SyncSocket implements ClientTransport, ConnectionIdentity, OpenConnection 
     return this.#token
   }
 
-  // ClientTransport (and OpenConnection's close)
+  // ClientTransport (and OpenConnection's close), straight on the ws socket:
+  // node-server's adapter would add an options object per frame sent.
 
   send(frame: Uint8Array): void {
     this.ws.send(frame)
@@ -142,15 +132,13 @@ class SyncSocket implements ClientTransport, ConnectionIdentity, OpenConnection 
     return this.ws.bufferedAmount
   }
 
+  // WSEvents: node-server calls these as methods of this object.
+
   /** The upgrade completed: join the document. */
-  attach(ws: WebSocket): void {
+  onOpen(_event: Event, context: WSContext<unknown>): void {
     const { logger, openConnections, sync } = this.route
-    this.ws = ws
+    this.ws = context.raw as WebSocket
     this.early = []
-    connectionOf.set(ws, this)
-    ws.on('message', onSocketMessage)
-    ws.on('close', onSocketClose)
-    ws.on('error', onSocketError)
     logger.info(this.logFields(), 'connection opened')
     openConnections.add(this)
     sync
@@ -175,29 +163,26 @@ class SyncSocket implements ClientTransport, ConnectionIdentity, OpenConnection 
       })
   }
 
-  received(data: Buffer, isBinary: boolean): void {
-    // A listener that throws would take the process down from inside ws.
-    try {
-      if (!isBinary) {
-        this.route.logger.warn(
-          { ...this.logFields(), code: 'text-frame' },
-          'malformed frame; closing connection',
-        )
-        this.close(CloseCode.unsupportedData, 'binary frames only')
-        return
-      }
-      // Used as ws hands it over, without a copy: ws never reuses a message's
-      // memory, and the core copies whatever it keeps.
-      const frame = asAccount(data, this, this.route.maxAwarenessBytes)
-      if (this.session) this.session.receive(frame)
-      else this.early?.push(frame)
-    } catch (error) {
-      this.route.logger.error({ ...this.logFields(), err: error }, 'frame handling failed')
+  onMessage(event: { data: WSMessageReceive }): void {
+    // node-server hands text frames over as strings, binary ones as ArrayBuffers.
+    if (typeof event.data === 'string') {
+      this.route.logger.warn(
+        { ...this.logFields(), code: 'text-frame' },
+        'malformed frame; closing connection',
+      )
+      this.close(CloseCode.unsupportedData, 'binary frames only')
+      return
     }
+    const frame = asAccount(
+      new Uint8Array(event.data as ArrayBuffer),
+      this,
+      this.route.maxAwarenessBytes,
+    )
+    if (this.session) this.session.receive(frame)
+    else this.early?.push(frame)
   }
 
-  closed(code: number): void {
-    connectionOf.delete(this.ws)
+  onClose(event: { code: number }): void {
     this.isClosed = true
     this.early = null
     try {
@@ -205,14 +190,18 @@ class SyncSocket implements ClientTransport, ConnectionIdentity, OpenConnection 
     } finally {
       this.route.openConnections.remove(this)
       this.route.logger.info(
-        { ...this.logFields(), code, durationMs: Date.now() - this.openedAt },
+        { ...this.logFields(), code: event.code, durationMs: Date.now() - this.openedAt },
         'connection closed',
       )
     }
   }
 
-  failed(error: Error): void {
-    this.route.logger.warn({ ...this.logFields(), err: error.message }, 'connection error')
+  onError(event: Event): void {
+    const { error } = event as Event & { error?: unknown }
+    this.route.logger.warn(
+      { ...this.logFields(), err: error instanceof Error ? error.message : String(error) },
+      'connection error',
+    )
   }
 
   /** Built when a line is logged rather than kept with every connection. */
@@ -222,10 +211,13 @@ class SyncSocket implements ClientTransport, ConnectionIdentity, OpenConnection 
   }
 }
 
-/** Upgrade requests the route admitted, for `acceptUpgrades` to complete. */
-const admitted = new WeakMap<IncomingMessage, SyncSocket>()
+/**
+ * Requests the route admitted, for `upgradeWebSocket` to pick up. Keyed by the
+ * Hono context, which nothing keeps once the upgrade has been answered.
+ */
+const admitted = new WeakMap<Context, SyncSocket>()
 
-function admit(options: SyncRouteOptions): MiddlewareHandler<{ Bindings: HttpBindings }> {
+function admit(options: SyncRouteOptions): MiddlewareHandler {
   return async (c, next) => {
     await options.limits.beforeConnection(c)
     const presented = presentedCredential(c, { allowQueryToken: true })
@@ -237,14 +229,8 @@ function admit(options: SyncRouteOptions): MiddlewareHandler<{ Bindings: HttpBin
     if (permission === 'none' || !(await options.store.getDocument(id))) {
       throw new ApiError(404, 'document-not-found', `There is no document with id ${id}.`)
     }
-    const incoming = c.env?.incoming
-    if (!incoming || !asksForWebSocket(incoming)) {
-      // A plain GET: nothing to upgrade; whatever comes after the route answers it.
-      await next()
-      return
-    }
     admitted.set(
-      incoming,
+      c,
       new SyncSocket(
         detached(id),
         auth.user.id,
@@ -255,13 +241,19 @@ function admit(options: SyncRouteOptions): MiddlewareHandler<{ Bindings: HttpBin
         options,
       ),
     )
-    // Not sent: `acceptUpgrades` completes the handshake instead.
-    return c.body(null)
+    await next()
   }
 }
 
-function asksForWebSocket(request: IncomingMessage): boolean {
-  return request.headers.upgrade?.toLowerCase() === 'websocket'
+/**
+ * The events of an admitted upgrade. Whatever this returns node-server keeps
+ * for the life of the socket, so it must not close over `c`.
+ */
+function eventsOf(c: Context): SyncSocket {
+  const connection = admitted.get(c)
+  if (!connection) throw new Error('sync upgrade without admission')
+  admitted.delete(c)
+  return connection
 }
 
 /**
@@ -286,113 +278,7 @@ function asAccount(
   }
 }
 
-export function syncRoutes(options: SyncRouteOptions): Hono<{ Bindings: HttpBindings }> {
-  return new Hono<{ Bindings: HttpBindings }>().get('/:id', admit(options))
-}
-
-/** Hop-by-hop and handshake headers a refusal must not copy from the app's response. */
-const NOT_FORWARDED = new Set([
-  'connection',
-  'content-length',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'sec-websocket-accept',
-  'sec-websocket-extensions',
-  'sec-websocket-protocol',
-])
-
-function refuseUpgrade(socket: Duplex, status: number, headers?: Headers): void {
-  if (socket.destroyed) return
-  const lines = [
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
-    'Connection: close',
-    'Content-Length: 0',
-  ]
-  headers?.forEach((value, name) => {
-    if (!NOT_FORWARDED.has(name)) lines.push(`${name}: ${value}`)
-  })
-  socket.end(`${lines.join('\r\n')}\r\n\r\n`)
-}
-
-/**
- * The upgrade request as the app sees it: origin-form ("/sync/…") or, as
- * HTTP/1.1 requires servers to accept, absolute-form. An odd Host header
- * becomes "localhost": nothing on this path depends on it.
- */
-function upgradeRequest(request: IncomingMessage): Request | null {
-  const target = request.url ?? ''
-  const absolute = /^https?:\/\//i.test(target)
-  if (!absolute && !target.startsWith('/')) return null
-  const scheme = (request.socket as TLSSocket).encrypted ? 'https' : 'http'
-  const host = request.headers.host ?? ''
-  const authority = /^(?:[\w.-]+|\[[\da-f:.]+\])(?::\d{1,5})?$/i.test(host) ? host : 'localhost'
-  let url: URL
-  try {
-    url = new URL(absolute ? target : `${scheme}://${authority}${target}`)
-  } catch {
-    return null
-  }
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value) headers.append(name, Array.isArray(value) ? (value[0] as string) : value)
-  }
-  return new Request(url, { headers })
-}
-
-/**
- * Completes the server's WebSocket upgrades: each request goes through the
- * app first (`fetch`), and only one the sync route admitted becomes a socket;
- * any other gets the app's status and headers, with no body.
- */
-export function acceptUpgrades(
-  server: Server,
-  fetch: (request: Request, env: HttpBindings) => Response | Promise<Response>,
-  wss: WebSocketServer,
-  logger: Logger,
-): void {
-  const ignoreSocketError = () => {}
-  const upgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    // Until ws owns the socket, a reset by the client must not become an uncaught error.
-    socket.on('error', ignoreSocketError)
-    if (!asksForWebSocket(request)) {
-      refuseUpgrade(socket, 400)
-      return
-    }
-    const appRequest = upgradeRequest(request)
-    if (!appRequest) {
-      refuseUpgrade(socket, 400)
-      return
-    }
-    let response: Response
-    try {
-      response = await fetch(appRequest, {
-        incoming: request,
-        outgoing: undefined as unknown as ServerResponse,
-      })
-    } catch (error) {
-      logger.error({ err: error }, 'upgrade request failed')
-      refuseUpgrade(socket, 500)
-      return
-    }
-    const connection = admitted.get(request)
-    admitted.delete(request)
-    if (socket.destroyed) return
-    if (!connection) {
-      refuseUpgrade(socket, response.status, response.headers)
-      return
-    }
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      socket.off('error', ignoreSocketError)
-      connection.attach(ws)
-    })
-  }
-  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    void upgrade(request, socket, head)
-  })
-  server.on('close', () => wss.close())
+export function syncRoutes(options: SyncRouteOptions): Hono {
+  // A plain GET (no Upgrade header) falls through to whatever answers after the route.
+  return new Hono().get('/:id', admit(options), upgradeWebSocket(eventsOf))
 }

@@ -330,17 +330,23 @@ describe('connection attempts from one address', () => {
     const limited = await startServerProcess({ env: { CONNECTIONS_PER_MINUTE: '3' } })
     try {
       const statuses: number[] = []
+      let retryAfter: string | undefined
       for (let i = 0; i < 5; i++) {
         statuses.push(
           await new Promise<number>((resolve) => {
             const socket = new WebSocket(`${limited.wsUrl}/sync/${DEMO}?token=not-a-token`)
-            socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
+            socket.on('unexpected-response', (_req, res) => {
+              retryAfter ??= res.headers['retry-after']
+              resolve(res.statusCode ?? 0)
+            })
             socket.on('open', () => resolve(101))
             socket.on('error', () => {})
           }),
         )
       }
       expect(statuses).toEqual([401, 401, 401, 429, 429])
+      // The refused upgrade carries the app's headers, not only its status.
+      expect(Number(retryAfter)).toBeGreaterThan(0)
     } finally {
       await limited.stop()
       limited.cleanup()

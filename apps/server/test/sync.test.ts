@@ -295,6 +295,21 @@ describe('sync over WebSocket', () => {
     expect(await closed).toBe(4404)
   })
 
+  it('closes its clients with 1012 when it stops, so they reconnect', async () => {
+    const s = await server()
+    const { frames, closed } = await rawSocket(await syncUrl(s))
+    await waitFor(() => frames.length > 0, 'the first sync frame')
+    await s.stop()
+    expect(await closed).toBe(1012)
+  })
+
+  it('answers a sync URL opened without an upgrade with the web app, like any other page', async () => {
+    const s = await server()
+    const response = await fetch((await syncUrl(s)).replace(/^ws/, 'http'))
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/)
+  })
+
   it('sends awareness of everyone present to a newcomer', async () => {
     const s = await server()
     const a = await client(s, { name: 'ليلى' })
