@@ -97,6 +97,9 @@ describe('tagging the demo article together', () => {
     const denial = leila.locator('[data-testid="annotation-entry"][data-kind="denial"]')
     await denial.first().waitFor()
     const select = denial.first().getByTestId('annotation-link-select')
+    // the claims are listed once the list is about to be used (focus, pointer), not
+    // for every entry drawn: a long article has thousands of them
+    await select.focus()
     const claimOption = await select
       .locator('option')
       .evaluateAll((options) =>

@@ -12,13 +12,17 @@
  * never undoing what others did. The manager is created when the editor
  * creates its plugins, so one belongs to each editor (building the extension
  * list, which React does on every render, creates none).
+ *
+ * y-tiptap's sync plugin is wrapped (`lighterSyncPlugin`) so that what a
+ * keystroke costs does not grow with the length of the article.
  */
 import { annotationsMap } from '@hashiya/annotations'
 import { BODY_FIELD } from '@hashiya/document'
 import type { Extensions } from '@tiptap/core'
 import Collaboration, { type CollaborationOptions } from '@tiptap/extension-collaboration'
 import CollaborationCaret from '@tiptap/extension-collaboration-caret'
-import type { Plugin } from '@tiptap/pm/state'
+import { Plugin } from '@tiptap/pm/state'
+import type { EditorView } from '@tiptap/pm/view'
 import { defaultDeleteFilter, defaultProtectedNodes, ySyncPluginKey } from '@tiptap/y-tiptap'
 import type { Awareness } from 'y-protocols/awareness'
 import * as Y from 'yjs'
@@ -58,6 +62,58 @@ export function createArticleUndoManager(
   })
 }
 
+/**
+ * y-tiptap's sync plugin, without two costs that grow with the article:
+ *
+ * - It rebuilds the whole ProseMirror document from Yjs each time its plugin
+ *   view is created, and ProseMirror re-creates every plugin view whenever the
+ *   editor's plugin set changes, e.g. when a menu registers its plugin after
+ *   the editor mounted. The rebuilt nodes are equal to those on screen but not
+ *   the same objects, and ProseMirror keeps the drawn ones for equal nodes:
+ *   from then on every transaction compares every paragraph deeply (6 ms per
+ *   keystroke at 100,000 words), and the rebuild itself takes hundreds of
+ *   milliseconds. Only an editor view's first plugin view needs the rebuild:
+ *   y-tiptap keeps its node mapping current after that.
+ * - Its view diffs the whole document against Yjs after every transaction,
+ *   also those that leave the document as it was (selection, decorations,
+ *   carets moving, annotations drawn as active): nothing to write then.
+ */
+function lighterSyncPlugin(syncPlugin: Plugin): Plugin {
+  const createView = syncPlugin.spec.view
+  if (!createView) return syncPlugin
+  const rendered = new WeakSet<EditorView>()
+  const firstOrLaterView = (view: EditorView) => {
+    const binding = ySyncPluginKey.getState(view.state)?.binding as
+      | { _forceRerender?: () => void }
+      | undefined
+    if (!rendered.has(view) || typeof binding?._forceRerender !== 'function') {
+      rendered.add(view)
+      return createView(view)
+    }
+    const rerender = binding._forceRerender
+    binding._forceRerender = () => {}
+    try {
+      return createView(view)
+    } finally {
+      binding._forceRerender = rerender
+    }
+  }
+  return new Plugin({
+    ...syncPlugin.spec,
+    view(view) {
+      const pluginView = firstOrLaterView(view)
+      return {
+        update(current, previous) {
+          if (current.state.doc !== previous.doc) pluginView.update?.(current, previous)
+        },
+        destroy() {
+          pluginView.destroy?.()
+        },
+      }
+    },
+  })
+}
+
 interface ArticleCollaborationStorage {
   isDisabled: boolean
   undoManager: Y.UndoManager | null
@@ -82,10 +138,13 @@ export const ArticleCollaboration = Collaboration.extend<
     )
     this.storage.undoManager = undoManager
     // Collaboration's own plugins, given the undo manager through its options
-    return parentPlugins.call({
+    const plugins = parentPlugins.call({
       ...this,
       options: { ...this.options, yUndoOptions: { ...this.options.yUndoOptions, undoManager } },
     }) as Plugin[]
+    return plugins.map((plugin) =>
+      plugin.spec.key === ySyncPluginKey ? lighterSyncPlugin(plugin) : plugin,
+    )
   },
 
   onDestroy() {

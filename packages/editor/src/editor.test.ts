@@ -1,5 +1,6 @@
 import { appendParagraphs, bodyOf, createYDoc, NodeName, readParagraphs } from '@hashiya/document'
 import { Editor } from '@tiptap/core'
+import { Plugin, PluginKey } from '@tiptap/pm/state'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Awareness } from 'y-protocols/awareness'
 import type * as Y from 'yjs'
@@ -59,6 +60,25 @@ describe('collaborative article editor', () => {
     editor.commands.setHeading({ level: 2 })
     expect(readParagraphs(doc)).toEqual(['قبل وبعد'])
     expect((bodyOf(doc).get(0) as Y.XmlElement).nodeName).toBe(NodeName.heading)
+  })
+
+  it('keeps the rendered document when another plugin is registered later (a menu)', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, ['الأولى', 'الثانية', 'الثالثة'])
+    const { editor } = collaborativeEditor(doc)
+    const before = editor.state.doc
+    // plugin views are all re-created; rebuilding the document from Yjs then would leave
+    // ProseMirror comparing every paragraph deeply on every later keystroke
+    editor.registerPlugin(new Plugin({ key: new PluginKey('late-menu'), view: () => ({}) }))
+    expect(editor.state.doc).toBe(before)
+    // still bound both ways
+    appendParagraphs(doc, ['من زميل'])
+    expect(editor.getText({ blockSeparator: '\n' })).toBe('الأولى\nالثانية\nالثالثة\nمن زميل')
+    editor.commands.setTextSelection(4)
+    editor.commands.insertContent('ـ')
+    expect(readParagraphs(doc)[0]).toBe('الأـولى')
+    editor.commands.undo()
+    expect(readParagraphs(doc)[0]).toBe('الأولى')
   })
 
   it('renders right to left', () => {

@@ -8,7 +8,7 @@ import {
   MAX_SPEAKER_LENGTH,
   relationTypeFor,
 } from '@hashiya/annotations'
-import { type MouseEvent, memo } from 'react'
+import { type MouseEvent, memo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { DraftField } from './DraftField.js'
 import { clip, sameDisplay } from './filter.js'
@@ -36,6 +36,12 @@ export interface EntryActions {
 
 interface AnnotationEntryProps {
   annotation: Annotation
+  /** Place in the (virtualized) list: index, list length, and offset from the list's top in px. */
+  position: number
+  setSize: number
+  offset: number
+  /** Measures the drawn entry (the list's virtualizer). */
+  measure: (element: HTMLLIElement | null) => void
   authorName: string
   /** Every claim, in document order (the same array for all entries). */
   claims: readonly ClaimOption[]
@@ -56,6 +62,10 @@ const INTERACTIVE = 'button, input, select, textarea, label, a'
 function sameEntryProps(a: AnnotationEntryProps, b: AnnotationEntryProps): boolean {
   return (
     sameDisplay(a.annotation, b.annotation) &&
+    a.position === b.position &&
+    a.setSize === b.setSize &&
+    a.offset === b.offset &&
+    a.measure === b.measure &&
     a.authorName === b.authorName &&
     a.claims === b.claims &&
     a.claimLabels === b.claimLabels &&
@@ -70,6 +80,10 @@ function sameEntryProps(a: AnnotationEntryProps, b: AnnotationEntryProps): boole
 /** One annotation in the panel, edited in place. */
 export const AnnotationEntry = memo(function AnnotationEntry({
   annotation,
+  position,
+  setSize,
+  offset,
+  measure,
   authorName,
   claims,
   claimLabels,
@@ -101,10 +115,15 @@ export const AnnotationEntry = memo(function AnnotationEntry({
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents: a mouse shortcut; keyboard users have the text button below
     <li
+      ref={measure}
       className={className}
+      style={{ transform: `translateY(${offset}px)` }}
       data-testid="annotation-entry"
       data-annotation-id={id}
       data-kind={kind}
+      data-index={position}
+      aria-posinset={position + 1}
+      aria-setsize={setSize}
       aria-current={selected ? 'true' : undefined}
       onMouseEnter={() => actions.hover(id)}
       onMouseLeave={() => actions.hover(null)}
@@ -244,29 +263,18 @@ export const AnnotationEntry = memo(function AnnotationEntry({
           )}
           {!readOnly && (
             <div className="annotation-entry__link-controls">
-              <select
-                className="annotation-entry__link"
-                data-testid="annotation-link-select"
-                aria-label={t('annotations.linkLabel')}
-                value=""
-                disabled={linkable.length === 0}
-                onChange={(event) => {
-                  if (event.target.value) actions.link(id, event.target.value, true)
-                }}
-              >
-                <option value="">
-                  {linkable.length > 0
+              <LinkSelect
+                claims={linkable}
+                label={t('annotations.linkLabel')}
+                placeholder={
+                  linkable.length > 0
                     ? t('annotations.linkPlaceholder')
                     : claims.some((claim) => claim.id !== id)
                       ? t('annotations.allLinked')
-                      : t('annotations.noClaims')}
-                </option>
-                {linkable.map((claim) => (
-                  <option key={claim.id} value={claim.id}>
-                    {claim.label}
-                  </option>
-                ))}
-              </select>
+                      : t('annotations.noClaims')
+                }
+                onLink={(claimId) => actions.link(id, claimId, true)}
+              />
               <button
                 type="button"
                 className="button button--small annotation-entry__pick"
@@ -285,6 +293,50 @@ export const AnnotationEntry = memo(function AnnotationEntry({
     </li>
   )
 }, sameEntryProps)
+
+/**
+ * The claims a denial or quote can link to. A long article has thousands of
+ * claims and each such entry offers them all: the options are only built
+ * once the list is about to be used (focus, pointer), not for every entry
+ * drawn.
+ */
+function LinkSelect({
+  claims,
+  label,
+  placeholder,
+  onLink,
+}: {
+  claims: readonly ClaimOption[]
+  label: string
+  placeholder: string
+  onLink: (claimId: string) => void
+}) {
+  const [filled, setFilled] = useState(false)
+  const fill = () => setFilled(true)
+  return (
+    <select
+      className="annotation-entry__link"
+      data-testid="annotation-link-select"
+      aria-label={label}
+      value=""
+      disabled={claims.length === 0}
+      // before the list opens (the mouse) or takes arrow keys (the keyboard)
+      onPointerDown={fill}
+      onFocus={fill}
+      onChange={(event) => {
+        if (event.target.value) onLink(event.target.value)
+      }}
+    >
+      <option value="">{placeholder}</option>
+      {filled &&
+        claims.map((claim) => (
+          <option key={claim.id} value={claim.id}>
+            {claim.label}
+          </option>
+        ))}
+    </select>
+  )
+}
 
 function TrashIcon() {
   return (

@@ -5,9 +5,10 @@ import {
   type AnnotationProblem,
 } from '@hashiya/annotations'
 import type { TFunction } from 'i18next'
-import { useEffect, useId, useMemo, useRef, useState } from 'react'
+import { useId, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { AnnotationEntry, type ClaimOption, type EntryActions } from './AnnotationEntry.js'
+import type { ClaimOption, EntryActions } from './AnnotationEntry.js'
+import { EntryList } from './EntryList.js'
 import {
   type AnnotationFilter,
   clip,
@@ -43,7 +44,8 @@ interface AnnotationPanelProps {
 /**
  * Every annotation of the article in document order, beside it: counts and
  * filters by kind, a filter by author and a search that ignores harakat and
- * tatweel; each entry edited in place.
+ * tatweel; each entry edited in place. The list itself is virtualized (see
+ * EntryList).
  */
 export function AnnotationPanel({
   annotations,
@@ -61,7 +63,6 @@ export function AnnotationPanel({
   const headingId = useId()
   const searchId = useId()
   const authorId = useId()
-  const listRef = useRef<HTMLOListElement>(null)
   const [filter, setFilter] = useState<AnnotationFilter>(NO_FILTER)
 
   const counts = useMemo(() => countByKind(annotations), [annotations])
@@ -112,15 +113,6 @@ export function AnnotationPanel({
       .map((id) => ({ id, name: nameOf(id) }))
       .sort((a, b) => a.name.localeCompare(b.name, 'ar'))
   }, [annotations, filter.author, nameOf])
-
-  // keep the selected entry in view when it was chosen in the article
-  useEffect(() => {
-    if (!selectedId) return
-    const entry = listRef.current?.querySelector<HTMLElement>(
-      `[data-annotation-id="${CSS.escape(selectedId)}"]`,
-    )
-    entry?.scrollIntoView({ block: 'nearest' })
-  }, [selectedId])
 
   const toggleKind = (kind: AnnotationKind) =>
     setFilter((current) => {
@@ -241,22 +233,17 @@ export function AnnotationPanel({
         </div>
       ) : null}
 
-      <ol className="annotation-list" ref={listRef}>
-        {shown.map((annotation) => (
-          <AnnotationEntry
-            key={annotation.id}
-            annotation={annotation}
-            authorName={nameOf(annotation.author)}
-            claims={claims}
-            claimLabels={claimLabels}
-            active={activeId === annotation.id}
-            selected={selectedId === annotation.id}
-            picking={pickingFor === annotation.id}
-            actions={actions}
-            readOnly={readOnly}
-          />
-        ))}
-      </ol>
+      <EntryList
+        shown={shown}
+        nameOf={nameOf}
+        claims={claims}
+        claimLabels={claimLabels}
+        activeId={activeId}
+        selectedId={selectedId}
+        pickingFor={pickingFor}
+        actions={actions}
+        readOnly={readOnly}
+      />
 
       {problems.length > 0 && (
         <p

@@ -93,6 +93,37 @@ describe('clipping', () => {
     // five clusters: قَ ا لَ قَ ا (a letter keeps its fatha)
     expect(clip('قَالَ'.repeat(10), 5)).toBe('قَالَقَا…')
   })
+
+  it('gives what clipping the whole flattened text would, reading only a prefix', () => {
+    // the straightforward version: flatten everything, split everything
+    const reference = (text: string, max: number) => {
+      const flat = text.replace(/\s+/g, ' ').trim()
+      const clusters = Array.from(
+        new Intl.Segmenter('ar', { granularity: 'grapheme' }).segment(flat),
+        (segment) => segment.segment,
+      )
+      if (clusters.length <= max) return flat
+      const cut = clusters.slice(0, max).join('')
+      const space = cut.lastIndexOf(' ')
+      return `${(space > cut.length * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`
+    }
+    const pieces = ['قَالَ', ' ', '\n\n', 'ستارلينك', '👩‍👩‍👧', '🇸🇦', 'e\u0301', '\t ', 'ـــ', 'word']
+    let seed = 7
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed % n
+    }
+    for (let i = 0; i < 500; i++) {
+      let text = ''
+      for (let j = random(60); j > 0; j--) text += pieces[random(pieces.length)]
+      for (const max of [1, 5, 20, 48])
+        expect(clip(text, max), JSON.stringify(text)).toBe(reference(text, max))
+    }
+    // long text with its trailing space beyond any prefix
+    const long = `${'كلمة '.repeat(5000)}${' '.repeat(500)}`
+    expect(clip(long, 48)).toBe(reference(long, 48))
+    expect(clip(`ab${' '.repeat(300)}`, 2)).toBe('ab')
+  })
 })
 
 describe('reusing unchanged readings', () => {

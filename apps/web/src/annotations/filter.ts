@@ -63,15 +63,61 @@ export function countByKind(annotations: readonly Annotation[]): Record<Annotati
   return counts
 }
 
+/** One segmenter for every clip: building one per call dominated the panel's render time. */
+let graphemes: Intl.Segmenter | undefined
+
+/** Clipped texts by `max`, then text; the panel clips every entry and claim on each reading. */
+const clipped = new Map<number, Map<string, string>>()
+/** Beyond this many texts per length the cache starts over (texts of deleted annotations go). */
+const CLIP_CACHE_LIMIT = 20_000
+
+/**
+ * The first `count` grapheme clusters of the flattened `text` (white space
+ * runs as one space, leading space dropped), and whether there are more.
+ * Only a prefix of the text is flattened and segmented, so a long quote costs
+ * no more than a short one.
+ */
+function leadingClusters(text: string, count: number): { clusters: string[]; more: boolean } {
+  graphemes ??= new Intl.Segmenter('ar', { granularity: 'grapheme' })
+  // trailing space is dropped first, so a prefix's last space is followed by text
+  const source = text.trimEnd()
+  // a cluster is rarely longer than a few code units; grow the prefix when it is
+  for (let prefix = 4 * count + 16; ; prefix *= 2) {
+    const whole = prefix >= source.length
+    // a boundary between clusters depends only on what precedes it, so the clusters
+    // of a prefix are those of the whole text, except perhaps the last one
+    const flat = (whole ? source : source.slice(0, prefix)).replace(/\s+/g, ' ').trimStart()
+    const clusters: string[] = []
+    // one cluster beyond `count` tells that there are more
+    for (const { segment } of graphemes.segment(flat)) {
+      clusters.push(segment)
+      if (clusters.length > count) break
+    }
+    if (clusters.length > count) return { clusters: clusters.slice(0, count), more: true }
+    if (whole) return { clusters, more: false }
+  }
+}
+
 /** Text shortened to `max` characters (grapheme clusters), at a space when one is near. */
 export function clip(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim()
-  const segmenter = new Intl.Segmenter('ar', { granularity: 'grapheme' })
-  const clusters = Array.from(segmenter.segment(flat), (segment) => segment.segment)
-  if (clusters.length <= max) return flat
-  const cut = clusters.slice(0, max).join('')
-  const space = cut.lastIndexOf(' ')
-  return `${(space > cut.length * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`
+  let cache = clipped.get(max)
+  if (!cache) {
+    cache = new Map()
+    clipped.set(max, cache)
+  }
+  const known = cache.get(text)
+  if (known !== undefined) return known
+  const { clusters, more } = leadingClusters(text, max)
+  let result: string
+  if (!more) result = clusters.join('')
+  else {
+    const cut = clusters.join('')
+    const space = cut.lastIndexOf(' ')
+    result = `${(space > cut.length * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`
+  }
+  if (cache.size >= CLIP_CACHE_LIMIT) cache.clear()
+  cache.set(text, result)
+  return result
 }
 
 function sameRanges(
@@ -128,10 +174,15 @@ export function reuseUnchanged<T extends Annotation>(
   previous: readonly T[],
   next: T[],
 ): readonly T[] {
-  const byId = new Map(previous.map((annotation) => [annotation.id, annotation]))
+  // most readings list the same ids in the same order: look up by id only when not
+  let byId: Map<string, T> | undefined
   let changed = previous.length !== next.length
   const merged = next.map((annotation, index) => {
-    const old = byId.get(annotation.id)
+    let old = previous[index]
+    if (old?.id !== annotation.id) {
+      byId ??= new Map(previous.map((item) => [item.id, item]))
+      old = byId.get(annotation.id)
+    }
     if (old && sameAnnotation(old, annotation)) {
       if (previous[index] !== old) changed = true
       return old

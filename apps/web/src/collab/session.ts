@@ -47,6 +47,25 @@ export interface SessionSnapshot {
   presence: PresenceEntry[]
 }
 
+/** Whether two presence lists show the same people the same way. */
+export function samePresence(a: readonly PresenceEntry[], b: readonly PresenceEntry[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((entry, index) => {
+      const other = b[index]
+      return (
+        other !== undefined &&
+        entry.id === other.id &&
+        entry.name === other.name &&
+        entry.color === other.color &&
+        entry.isSelf === other.isSelf &&
+        entry.clientIds.length === other.clientIds.length &&
+        entry.clientIds.every((id, i) => id === other.clientIds[i])
+      )
+    })
+  )
+}
+
 export function syncUrl(location: Pick<Location, 'protocol' | 'host'>): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
 }
@@ -210,7 +229,11 @@ export class CollabSession {
   }
 
   private onAwareness = (): void => {
-    this.update({ presence: this.readPresence() })
+    // every keystroke moves this person's caret, which is an awareness change too: the
+    // page re-renders only when who is here (or how they are shown) changed
+    const presence = this.readPresence()
+    if (samePresence(presence, this.snapshot.presence)) return
+    this.update({ presence })
   }
 
   /** Back online: try now instead of waiting for the next backoff step. */

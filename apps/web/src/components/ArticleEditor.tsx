@@ -36,6 +36,7 @@ import { useHistoryData } from '../history/useHistoryData.js'
 import { useUserDirectory } from '../history/users.js'
 import type { AuditEvent, Version } from '../lib/historyApi.js'
 import type { DocumentCapabilities } from '../lib/permissions.js'
+import { hideSelectionFromReact } from '../lib/reactSelection.js'
 import { ExportMenu } from './ExportMenu.js'
 import { TabList } from './TabList.js'
 import { Toolbar } from './Toolbar.js'
@@ -63,6 +64,43 @@ type SideTab = (typeof SIDE_TABS)[number]
 
 const prefersReducedMotion = () =>
   typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches
+
+/** How long after a smooth scroll starts its end may still be corrected. */
+const SCROLL_SETTLE_MS = 3_000
+/** The person scrolling or clicking themselves: no correction after that. */
+const USER_SCROLL_EVENTS = ['wheel', 'touchstart', 'keydown', 'pointerdown'] as const
+
+/**
+ * Brings a mark to the middle of the screen. The article only lays out the
+ * paragraphs near the screen (see editor.css), so a smooth scroll aims at a
+ * place computed from estimated heights, which the paragraphs it passes then
+ * correct: a far jump is made at once, and a smooth one that ends away from
+ * the mark is finished at once.
+ */
+function scrollToMark(element: HTMLElement): void {
+  const view = element.ownerDocument.defaultView ?? window
+  const { top, bottom } = element.getBoundingClientRect()
+  const far = bottom < -view.innerHeight || top > 2 * view.innerHeight
+  if (far || prefersReducedMotion()) {
+    element.scrollIntoView({ block: 'center' })
+    return
+  }
+  element.scrollIntoView({ block: 'center', behavior: 'smooth' })
+  const started = performance.now()
+  const stop = () => {
+    view.removeEventListener('scrollend', settle)
+    for (const type of USER_SCROLL_EVENTS) view.removeEventListener(type, stop, true)
+  }
+  const settle = () => {
+    stop()
+    if (performance.now() - started > SCROLL_SETTLE_MS || !element.isConnected) return
+    const rect = element.getBoundingClientRect()
+    if (rect.bottom < 0 || rect.top > view.innerHeight) element.scrollIntoView({ block: 'center' })
+  }
+  view.addEventListener('scrollend', settle)
+  // once the person scrolls or clicks themselves, where the page ends up is theirs
+  for (const type of USER_SCROLL_EVENTS) view.addEventListener(type, stop, true)
+}
 
 /**
  * The article body bound to the session's Y.Doc, with its annotations: the
@@ -144,6 +182,12 @@ export function ArticleEditor({
     [session],
   )
 
+  // renders elsewhere on the page would otherwise walk the whole article first (see the module)
+  useEffect(() => {
+    if (editor.isDestroyed) return
+    return hideSelectionFromReact(editor.view.dom)
+  }, [editor])
+
   // a permission that changes while the document is open (shared, unshared, role changed)
   useEffect(() => {
     if (editor.isDestroyed || editor.isEditable === editable) return
@@ -204,8 +248,15 @@ export function ArticleEditor({
     [editor, doc, initialUser.id],
   )
 
+  // the annotation the pointer is on in the text (the panel's entries report their own)
+  const hoveredInText = useRef<string | null>(null)
   handlers.current = {
-    onHover: setHoveredId,
+    onHover: (id) => {
+      const previous = hoveredInText.current
+      hoveredInText.current = id
+      // leaving the text for an entry: the entry's hover comes first and stays
+      setHoveredId((current) => id ?? (current === previous ? null : current))
+    },
     onTagged: (id) => {
       setSelectedId(id)
       setStatus(null)
@@ -296,10 +347,8 @@ export function ArticleEditor({
     () => ({
       goTo: (id) => {
         setSelectedId(id)
-        annotationElements(editor, id)[0]?.scrollIntoView({
-          block: 'center',
-          behavior: prefersReducedMotion() ? 'auto' : 'smooth',
-        })
+        const mark = annotationElements(editor, id)[0]
+        if (mark) scrollToMark(mark)
       },
       select: setSelectedId,
       hover: setHoveredId,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { localCopyAction, localStoreName } from '../collab/localCopy.js'
-import { reconnectDelay, syncUrl } from '../collab/session.js'
+import { reconnectDelay, samePresence, syncUrl } from '../collab/session.js'
 import { ApiError, errorFromBody, MAX_TITLE_LENGTH } from './api.js'
 import { connectionLabelKey, connectionState } from './connection.js'
 import { formatBytes } from './format.js'
@@ -103,5 +103,16 @@ describe('reconnection jitter', () => {
     expect(reconnectDelay(400, 0.999)).toBe(400)
     const spread = new Set(Array.from({ length: 50 }, (_, i) => reconnectDelay(5000, i / 50)))
     expect(spread.size).toBe(50)
+  })
+})
+
+describe('presence', () => {
+  it('counts a caret moving as no change, and a name, colour or tab as one', () => {
+    const entry = { id: 'u1', name: 'ليلى', color: '#0369a1', clientIds: [1], isSelf: true }
+    expect(samePresence([entry], [{ ...entry, clientIds: [1] }])).toBe(true)
+    expect(samePresence([entry], [{ ...entry, name: 'سامي' }])).toBe(false)
+    expect(samePresence([entry], [{ ...entry, color: '#b91c1c' }])).toBe(false)
+    expect(samePresence([entry], [{ ...entry, clientIds: [1, 2] }])).toBe(false)
+    expect(samePresence([entry], [])).toBe(false)
   })
 })

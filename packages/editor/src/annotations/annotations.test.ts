@@ -152,6 +152,28 @@ describe('tagging in the editor', () => {
     expect(editor.state.doc.eq(before)).toBe(true)
   })
 
+  it('follows entries that become invalid, are replaced or come back (only those are re-read)', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, ARTICLE)
+    const editor = openEditor(doc)
+    const id = createAnnotation(doc, { kind: 'quote', start: 5, end: 12, author: 'api' }, 'server')
+    const other = createAnnotation(
+      doc,
+      { kind: 'claim', start: 20, end: 26, author: 'api' },
+      'server',
+    )
+    const entry = annotationsMap(doc).get(id) as Y.Map<unknown>
+    // a faulty client writes a kind nobody knows
+    doc.transact(() => entry.set('kind', 'rumour'), 'remote')
+    expect(spans(editor).find((span) => span.id === id)?.className).toBe('annotation')
+    doc.transact(() => entry.set('kind', 'aside'), 'remote')
+    expect(spans(editor).find((span) => span.id === id)?.kind).toBe('aside')
+    // the whole entry replaced by something that is not an entry
+    doc.transact(() => annotationsMap(doc).set(id, 'junk'), 'remote')
+    expect(spans(editor).find((span) => span.id === id)?.className).toBe('annotation')
+    expect(spans(editor).find((span) => span.id === other)?.kind).toBe('claim')
+  })
+
   it('draws annotations created elsewhere (the REST API)', () => {
     const doc = createYDoc()
     appendParagraphs(doc, ARTICLE)

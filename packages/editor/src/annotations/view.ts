@@ -6,9 +6,10 @@
  * `<span data-annotation-id class="annotation annotation--<kind>">` per
  * contiguous piece, nested where annotations overlap (so translucent
  * backgrounds stack). A plugin keeps the kinds read from the Y.Map (observed
- * deeply, each change dispatched as a meta transaction) and the ids to show as
- * active, and repaints the mark views' classes when either changes, without
- * redrawing any text. Class changes are invisible to ProseMirror's DOM
+ * deeply, each change dispatched as a meta transaction; only the entries a
+ * change touched are read again) and the ids to show as active, and repaints
+ * the classes of the mark views whose kind or active state changed, without
+ * redrawing any text (a long article has tens of thousands of them). Class changes are invisible to ProseMirror's DOM
  * observer (the mark views ignore their own attribute mutations).
  *
  * The plugin also reports hovering, lets the user pick a claim by clicking it,
@@ -113,11 +114,54 @@ class MarkViewRegistry {
     if (set.size === 0) this.byId.delete(id)
   }
 
-  paintAll(state: AnnotationViewState): void {
-    for (const [id, elements] of this.byId) {
+  /** Repaints the spans of these annotations (a long article has tens of thousands of spans). */
+  paint(ids: Iterable<string>, state: AnnotationViewState): void {
+    for (const id of ids) {
+      const elements = this.byId.get(id)
+      if (!elements) continue
       for (const element of elements) paint(element, state.kinds.get(id), state.active.has(id))
     }
   }
+}
+
+/** Annotations drawn differently in `after` than in `before`: kind or active state changed. */
+function repaintedIds(before: AnnotationViewState, after: AnnotationViewState): Set<string> {
+  const ids = new Set<string>()
+  if (before.kinds !== after.kinds) {
+    for (const [id, kind] of after.kinds) if (before.kinds.get(id) !== kind) ids.add(id)
+    for (const id of before.kinds.keys()) if (!after.kinds.has(id)) ids.add(id)
+  }
+  if (before.active !== after.active) {
+    for (const id of after.active) if (!before.active.has(id)) ids.add(id)
+    for (const id of before.active) if (!after.active.has(id)) ids.add(id)
+  }
+  return ids
+}
+
+/**
+ * The kinds after a change to the annotations Y.Map: only the entries the
+ * change touched are read again (tagging in a long article must not re-read
+ * every entry).
+ */
+function updatedKinds(
+  doc: Y.Doc,
+  previous: ReadonlyMap<string, AnnotationKind>,
+  events: readonly Y.YEvent<Y.AbstractType<unknown>>[],
+): Map<string, AnnotationKind> {
+  const map = annotationsMap(doc)
+  const touched = new Set<string>()
+  for (const event of events) {
+    if (event.target === map) for (const id of event.keys.keys()) touched.add(id)
+    else if (typeof event.path[0] === 'string') touched.add(event.path[0])
+  }
+  const kinds = new Map(previous)
+  for (const id of touched) {
+    const entry = map.get(id)
+    const kind = isValidAnnotationId(id) && entry instanceof Y.Map ? entry.get(Field.kind) : null
+    if (isAnnotationKind(kind)) kinds.set(id, kind)
+    else kinds.delete(id)
+  }
+  return kinds
 }
 
 function paint(element: HTMLElement, kind: AnnotationKind | undefined, active: boolean): void {
@@ -318,9 +362,11 @@ export function annotationViewPlugin({ document, events }: AnnotationViewPluginO
     },
     view(view) {
       const map = document ? annotationsMap(document) : null
-      const onChange = () => {
+      const onChange = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
         if (view.isDestroyed || !document) return
-        const meta: AnnotationViewMeta = { kinds: readKinds(document) }
+        const previous = annotationViewKey.getState(view.state)?.kinds
+        const kinds = previous ? updatedKinds(document, previous, events) : readKinds(document)
+        const meta: AnnotationViewMeta = { kinds }
         // dispatched even when no kind changed: undo state and listeners follow every change
         view.dispatch(view.state.tr.setMeta(annotationViewKey, meta))
       }
@@ -330,14 +376,19 @@ export function annotationViewPlugin({ document, events }: AnnotationViewPluginO
         document &&
         !sameKinds(readKinds(document), annotationViewKey.getState(view.state)?.kinds ?? new Map())
       ) {
-        queueMicrotask(onChange)
+        queueMicrotask(() => {
+          if (view.isDestroyed) return
+          // everything may have changed: read every entry
+          const meta: AnnotationViewMeta = { kinds: readKinds(document) }
+          view.dispatch(view.state.tr.setMeta(annotationViewKey, meta))
+        })
       }
       return {
         update(current, previous) {
           const before = annotationViewKey.getState(previous)
           const after = annotationViewKey.getState(current.state)
-          if (after && (before?.kinds !== after.kinds || before?.active !== after.active)) {
-            registry.paintAll(after)
+          if (before && after && (before.kinds !== after.kinds || before.active !== after.active)) {
+            registry.paint(repaintedIds(before, after), after)
           }
         },
         destroy() {
