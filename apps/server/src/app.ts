@@ -3,7 +3,7 @@
  */
 import type { Accounts } from '@hashiya/accounts'
 import type { AuditTrail } from '@hashiya/history'
-import type { DocumentStore } from '@hashiya/storage'
+import { type DocumentStore, isStorageUnavailable } from '@hashiya/storage'
 import { type Logger, StorageUnavailableError, type SyncServer } from '@hashiya/sync-server'
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
@@ -44,12 +44,17 @@ export function createApp(parts: AppParts): Hono {
 
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error)
-    if (error instanceof StorageUnavailableError) {
-      logger.warn({ method: c.req.method, path: c.req.path }, 'storage unavailable; change refused')
+    // The store (or the accounts database behind sign-in) cannot be reached right now: the
+    // request was fine, so "try again later", not a server fault.
+    if (error instanceof StorageUnavailableError || isStorageUnavailable(error)) {
+      logger.warn(
+        { method: c.req.method, path: c.req.path, err: error },
+        'storage unavailable; request refused',
+      )
       const refused = new ApiError(
         503,
         'storage-unavailable',
-        'The change could not be stored right now; nothing was changed. Try again shortly.',
+        'The server cannot reach its storage right now; nothing was changed. Try again shortly.',
       )
       refused.headers = { 'Retry-After': '5' }
       return errorResponse(c, refused)

@@ -39,3 +39,4 @@ export {
   type PostgresStoreOptions,
 } from './postgres-store.js'
 export { SqliteDocumentStore, type SqliteStoreOptions } from './sqlite-store.js'
+export { isStorageUnavailable } from './unavailable.js'
