@@ -81,6 +81,36 @@ describe('AuditTrail', () => {
     })
   })
 
+  it('stores no progress for typing that touches no annotation; a restart re-derives it without duplicates', async () => {
+    const trail = new AuditTrail(store)
+    await as('leila', (doc) => {
+      createAnnotation(doc, { kind: 'claim', start: 14, end: 33, author: 'leila' })
+    })
+    await trail.catchUp('d')
+    const tagged = (await store.readAuditProgress('d'))?.seq
+    expect(tagged).toBeGreaterThan(0)
+    // the second paragraph holds no mark
+    for (let i = 0; i < 3; i++) {
+      await as('sami', (doc) =>
+        ((bodyOf(doc).get(1) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'و'),
+      )
+    }
+    await trail.catchUp('d')
+    expect((await store.readAuditProgress('d'))?.seq).toBe(tagged)
+    await as('sami', (doc) => {
+      createAnnotation(doc, { kind: 'denial', start: 36, end: 43, author: 'sami' })
+    })
+    await new AuditTrail(store).catchUp('d')
+    const events = await store.queryAuditEvents('d', { limit: 50 })
+    expect(events.map((e) => [e.userId, e.action, e.kind])).toEqual([
+      ['sami', 'created', 'denial'],
+      ['leila', 'created', 'claim'],
+    ])
+    const last = (await store.readLog('d')).at(-1)?.seq
+    expect((await store.readAuditProgress('d'))?.seq).toBe(last)
+    await trail.close()
+  })
+
   it('derives the same trail from scratch as incrementally', async () => {
     const incremental = new AuditTrail(store)
     for (let i = 0; i < 5; i++) {

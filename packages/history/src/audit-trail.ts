@@ -19,9 +19,19 @@ interface Replica {
   doc: Y.Doc
   /** Follows the replica: each update costs what it touched, not the number of annotations. */
   reader: AnnotationReader
+  /** The last update applied, and the last one whose progress is stored. */
   seq: number
+  storedSeq: number
   state: AuditState
 }
+
+/**
+ * Progress is stored with every pass that found events, and otherwise only
+ * every this many updates: typing that touches no annotation costs no write
+ * transaction, and a restart re-derives at most this many updates, which yield
+ * no events again (the trail depends on the log alone).
+ */
+const STORE_QUIET_PROGRESS_EVERY = 1_000
 
 export interface AuditTrailOptions {
   /** Gather updates for this long after a commit before deriving (typing bursts become one pass). */
@@ -122,7 +132,7 @@ export class AuditTrail {
     const reader = new AnnotationReader(doc)
     // what is already applied is in the stored state: only later updates are compared
     reader.readChanges()
-    const replica = { doc, reader, seq, state: new Map(entries) }
+    const replica = { doc, reader, seq, storedSeq: seq, state: new Map(entries) }
     this.replicas.set(documentId, replica)
     return replica
   }
@@ -164,10 +174,13 @@ export class AuditTrail {
         }
       }
       if (!done) return
-      await this.store.appendAuditEvents(documentId, records, {
-        seq: done.seq,
-        state: JSON.stringify([...state]),
-      })
+      if (records.length > 0 || done.seq - replica.storedSeq >= STORE_QUIET_PROGRESS_EVERY) {
+        await this.store.appendAuditEvents(documentId, records, {
+          seq: done.seq,
+          state: JSON.stringify([...state]),
+        })
+        replica.storedSeq = done.seq
+      }
       replica.seq = done.seq
     } catch (error) {
       // the replica and its state ran ahead of what is stored: start again from the store
