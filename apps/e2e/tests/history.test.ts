@@ -81,7 +81,12 @@ async function tag(page: Page, phrase: string, kind: string): Promise<void> {
 async function typeAtEndOfLastParagraph(page: Page, text: string): Promise<void> {
   const paragraph = page.getByTestId('editor').locator('p').last()
   await placeCaretAtEnd(paragraph)
+  // as a person would make sure: Ctrl+End puts the editor's own caret at the end of the
+  // article, whatever the click and the DOM selection left it at
+  await page.keyboard.press('Control+End')
   await page.keyboard.type(text)
+  // the text is in this editor (so a later miss on the server is a sync failure, not a typing one)
+  await expect.poll(() => paragraph.textContent(), { timeout: 5_000 }).toContain(text.trim())
 }
 
 describe('reviewing the history of an article', () => {

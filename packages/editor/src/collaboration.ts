@@ -63,20 +63,21 @@ export function createArticleUndoManager(
 }
 
 /**
- * y-tiptap's sync plugin, without two costs that grow with the article:
+ * y-tiptap's sync plugin, without a cost that grows with the article: it
+ * rebuilds the whole ProseMirror document from Yjs each time its plugin view
+ * is created, and ProseMirror re-creates every plugin view whenever the
+ * editor's plugin set changes, e.g. when a menu registers its plugin after the
+ * editor mounted. The rebuilt nodes are equal to those on screen but not the
+ * same objects, and ProseMirror keeps the drawn ones for equal nodes: from then
+ * on every transaction compares every paragraph deeply (6 ms per keystroke at
+ * 100,000 words), and the rebuild itself takes hundreds of milliseconds. Only
+ * an editor view's first plugin view needs the rebuild: y-tiptap keeps its node
+ * mapping current after that.
  *
- * - It rebuilds the whole ProseMirror document from Yjs each time its plugin
- *   view is created, and ProseMirror re-creates every plugin view whenever the
- *   editor's plugin set changes, e.g. when a menu registers its plugin after
- *   the editor mounted. The rebuilt nodes are equal to those on screen but not
- *   the same objects, and ProseMirror keeps the drawn ones for equal nodes:
- *   from then on every transaction compares every paragraph deeply (6 ms per
- *   keystroke at 100,000 words), and the rebuild itself takes hundreds of
- *   milliseconds. Only an editor view's first plugin view needs the rebuild:
- *   y-tiptap keeps its node mapping current after that.
- * - Its view diffs the whole document against Yjs after every transaction,
- *   also those that leave the document as it was (selection, decorations,
- *   carets moving, annotations drawn as active): nothing to write then.
+ * Its view still runs after every transaction, also those that leave the
+ * document as it was: y-tiptap skips writing while it applies a remote change
+ * and relies on the next transaction, whatever it is, to write what it
+ * skipped; skipping those would leave a local edit unsent until the next one.
  */
 function lighterSyncPlugin(syncPlugin: Plugin): Plugin {
   const createView = syncPlugin.spec.view
@@ -98,20 +99,7 @@ function lighterSyncPlugin(syncPlugin: Plugin): Plugin {
       binding._forceRerender = rerender
     }
   }
-  return new Plugin({
-    ...syncPlugin.spec,
-    view(view) {
-      const pluginView = firstOrLaterView(view)
-      return {
-        update(current, previous) {
-          if (current.state.doc !== previous.doc) pluginView.update?.(current, previous)
-        },
-        destroy() {
-          pluginView.destroy?.()
-        },
-      }
-    },
-  })
+  return new Plugin({ ...syncPlugin.spec, view: firstOrLaterView })
 }
 
 interface ArticleCollaborationStorage {
