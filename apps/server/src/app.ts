@@ -124,7 +124,6 @@ export function createApp(parts: AppParts): Hono {
       accounts,
       limits: parts.limits,
       openConnections: parts.openConnections,
-      maxAwarenessBytes: config.maxAwarenessBytes,
     }),
   )
 

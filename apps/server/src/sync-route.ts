@@ -27,12 +27,6 @@ import { type Accounts, atLeast } from '@hashiya/accounts'
 import { isValidDocumentId } from '@hashiya/document'
 import type { DocumentStore } from '@hashiya/storage'
 import {
-  decodeClientMessage,
-  encodeAwarenessFrame,
-  MessageType,
-  stampAwarenessUpdate,
-} from '@hashiya/sync-protocol'
-import {
   type ClientSession,
   type ClientTransport,
   CloseCode,
@@ -58,14 +52,10 @@ interface SyncRouteOptions {
   accounts: Accounts
   limits: RequestLimits
   openConnections: OpenConnections
-  maxAwarenessBytes: number
 }
 
 /** What every connection of the route shares. */
-type RouteParts = Pick<
-  SyncRouteOptions,
-  'sync' | 'logger' | 'openConnections' | 'maxAwarenessBytes'
->
+type RouteParts = Pick<SyncRouteOptions, 'sync' | 'logger' | 'openConnections'>
 
 /**
  * A copy of a string that shares no memory with the one it came from. V8
@@ -173,11 +163,7 @@ class SyncSocket implements WSEvents<unknown>, ClientTransport, ConnectionIdenti
       this.close(CloseCode.unsupportedData, 'binary frames only')
       return
     }
-    const frame = asAccount(
-      new Uint8Array(event.data as ArrayBuffer),
-      this,
-      this.route.maxAwarenessBytes,
-    )
+    const frame = new Uint8Array(event.data as ArrayBuffer)
     if (this.session) this.session.receive(frame)
     else this.early?.push(frame)
   }
@@ -254,28 +240,6 @@ function eventsOf(c: Context): SyncSocket {
   if (!connection) throw new Error('sync upgrade without admission')
   admitted.delete(c)
   return connection
-}
-
-/**
- * Presence shows the account a connection belongs to, whatever the client
- * claims: awareness frames get the account's id and display name. Anything
- * that does not decode passes unchanged, for the core to refuse.
- */
-function asAccount(
-  frame: Uint8Array,
-  account: { userId: string; displayName: string },
-  maxAwarenessBytes: number,
-): Uint8Array {
-  // Oversized frames go to the core untouched, so its size limit sees them as sent.
-  if (frame[0] !== MessageType.awareness || frame.byteLength > maxAwarenessBytes) return frame
-  try {
-    const message = decodeClientMessage(frame)
-    if (message.type !== 'awareness') return frame
-    const user = { id: account.userId, name: account.displayName }
-    return encodeAwarenessFrame(stampAwarenessUpdate(message.update, user))
-  } catch {
-    return frame
-  }
 }
 
 export function syncRoutes(options: SyncRouteOptions): Hono {

@@ -195,6 +195,41 @@ describe('SyncServer', () => {
     await server.shutdown()
   })
 
+  it('shows presence as the connection’s account when it has a display name, whatever the client claims', async () => {
+    const server = new SyncServer({ store, logger: silent })
+    const watcher = await join(server, 'doc', 'watcher')
+    const client = new FakeClient()
+    client.session = await server.connect('doc', client, {
+      connectionId: 'c',
+      userId: 'leila',
+      displayName: 'ليلى',
+    })
+    await settle()
+    const claimed = encoding.createEncoder()
+    encoding.writeVarUint(claimed, 1)
+    encoding.writeVarUint(claimed, 77)
+    encoding.writeVarUint(claimed, 1)
+    encoding.writeVarString(
+      claimed,
+      JSON.stringify({ user: { id: 'admin', name: 'Admin', color: '#c00' } }),
+    )
+    const before = watcher.received.length
+    client.session.receive(encodeAwarenessFrame(encoding.toUint8Array(claimed)))
+    await settle()
+    const relayed = watcher.received.slice(before).find((f) => f[0] === MessageType.awareness)
+    expect(relayed).toBeDefined()
+    const decoder = decoding.createDecoder(relayed as Uint8Array)
+    decoding.readVarUint(decoder) // message type
+    const update = decoding.createDecoder(decoding.readVarUint8Array(decoder))
+    expect(decoding.readVarUint(update)).toBe(1)
+    expect(decoding.readVarUint(update)).toBe(77)
+    decoding.readVarUint(update) // clock
+    expect(JSON.parse(decoding.readVarString(update))).toEqual({
+      user: { id: 'leila', name: 'ليلى', color: '#c00' },
+    })
+    await server.shutdown()
+  })
+
   it('removes a client’s presence when it leaves', async () => {
     const server = new SyncServer({ store, logger: silent })
     const present = await join(server, 'doc', 'present')

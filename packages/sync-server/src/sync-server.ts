@@ -8,7 +8,7 @@
  */
 import { createYDoc } from '@hashiya/document'
 import type { DocumentStore } from '@hashiya/storage'
-import { decodeClientMessage, ProtocolError } from '@hashiya/sync-protocol'
+import { decodeClientMessage, ProtocolError, stampAwarenessUpdate } from '@hashiya/sync-protocol'
 import * as Y from 'yjs'
 import { Room, RoomConnection, ServerChange } from './room.js'
 import {
@@ -137,15 +137,23 @@ class Session extends RoomConnection implements ClientSession {
     }
     this.allowance -= 1
     try {
-      const message = decodeClientMessage(frame)
-      if (message.type === 'awareness' && message.update.byteLength > maxAwarenessBytes) {
-        this.refuse(
-          CloseCode.policyViolation,
-          'awareness-too-large',
-          { code: 'awareness-too-large', bytes: frame.byteLength },
-          OVER_LIMITS,
-        )
-        return
+      let message = decodeClientMessage(frame)
+      if (message.type === 'awareness') {
+        if (message.update.byteLength > maxAwarenessBytes) {
+          this.refuse(
+            CloseCode.policyViolation,
+            'awareness-too-large',
+            { code: 'awareness-too-large', bytes: frame.byteLength },
+            OVER_LIMITS,
+          )
+          return
+        }
+        const { userId, displayName } = this.identity
+        if (displayName !== undefined) {
+          // a state that is not JSON throws here and is refused below, as the room would
+          const update = stampAwarenessUpdate(message.update, { id: userId, name: displayName })
+          message = { type: 'awareness', update }
+        }
       }
       const dropped = this.droppedWrites
       this.room.receive(this, message)

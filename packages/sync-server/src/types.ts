@@ -16,6 +16,12 @@ export interface ConnectionIdentity {
   connectionId: string
   userId: string
   /**
+   * The account's display name. When set, presence shows the account, whatever
+   * the client claims: every awareness state it sends gets `user.id` = `userId`
+   * and `user.name` = this, before anyone sees it.
+   */
+  displayName?: string
+  /**
    * A viewer: its document updates (sync step 2 and update frames) are dropped
    * and counted, never applied; its awareness still reaches the others.
    */
