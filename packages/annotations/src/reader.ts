@@ -313,7 +313,11 @@ export class AnnotationReader {
   private setRecord(id: string): void {
     const previous = this.records.get(id)
     if (previous && !isProblem(previous)) {
-      for (const { target } of previous.relations) this.sourcesOf.get(target)?.delete(id)
+      for (const { target } of previous.relations) {
+        const sources = this.sourcesOf.get(target)
+        sources?.delete(id)
+        if (sources?.size === 0) this.sourcesOf.delete(target)
+      }
     }
     this.touched.add(id)
     if (!this.entries.has(id)) {
