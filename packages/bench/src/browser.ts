@@ -15,8 +15,15 @@
  * - the annotation panel: frame times while it is scrolled from top to bottom,
  *   and how many entries it keeps in the DOM (all of them = not virtualized);
  * - the floor: key to paint on a blank page with one editable paragraph, on
- *   the same machine in the same run: what no editor can beat here (frames
- *   come at 60 Hz, so a key waits for the next one).
+ *   the same machine in the same run: what no editor can beat here.
+ *
+ * Everything is measured twice, in two browsers (--frames vsync|unthrottled
+ * to run one): with frames at 60 Hz as on a desktop display, where a key
+ * waits up to 16.7 ms for the next frame whatever the page does (the blank
+ * page's p95 is a whole frame), and with vsync and the frame-rate limit off
+ * (--disable-gpu-vsync --disable-frame-rate-limit), where a frame is made as
+ * soon as there is something to show, so key to paint is the work the key
+ * causes: input, script, style, layout, paint and raster.
  *
  * Timings are taken inside the page with performance.now(); the harness only
  * presses keys and reads them back. Results go to results/browser.json.
@@ -41,7 +48,15 @@ function option(argv: string[], name: string, fallback: number): number {
   return index === -1 ? fallback : Number(argv[index + 1])
 }
 
-async function launch(): Promise<Browser> {
+/** How the browser paces frames: see the module comment. */
+export type FramePacing = 'vsync' | 'unthrottled'
+
+const PACING_ARGS: Record<FramePacing, string[]> = {
+  vsync: [],
+  unthrottled: ['--disable-gpu-vsync', '--disable-frame-rate-limit'],
+}
+
+async function launch(pacing: FramePacing): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`,
@@ -49,7 +64,13 @@ async function launch(): Promise<Browser> {
   }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--no-first-run',
+      ...PACING_ARGS[pacing],
+    ],
   })
 }
 
@@ -243,6 +264,7 @@ async function measureFloor(browser: Browser, keystrokes: number): Promise<Summa
 }
 
 interface SizeResult {
+  pacing: FramePacing
   document: { words: number; annotations: number; markElements: number; panelEntries: number }
   /** Navigation to the editor connected with its marks and panel rendered; null if it never got there. */
   openMs: number | null
@@ -264,15 +286,18 @@ interface SizeResult {
   }
 }
 
+interface PacedBrowser {
+  pacing: FramePacing
+  browser: Browser
+}
+
+/** One document on one server, measured in each browser in turn. */
 async function measureSize(
-  browser: Browser,
+  browsers: PacedBrowser[],
   words: number,
   annotations: number,
   argv: string[],
-): Promise<SizeResult> {
-  const keystrokes = option(argv, '--keystrokes', 150)
-  const tags = option(argv, '--tags', 20)
-  const openTimeoutMs = option(argv, '--open-timeout', 300_000)
+): Promise<SizeResult[]> {
   const target = await startTarget('ours', { env: { WEB_DIST_DIR: WEB_DIST } })
   try {
     const { documentId, builder } = await buildLargeDocument(target, words, annotations)
@@ -281,149 +306,189 @@ async function measureSize(
       .url('x')
       .replace(/^ws/, 'http')
       .replace(/\/sync\/.*$/, '')
-    const context = await browser.newContext({
-      baseURL: base,
-      viewport: { width: 1400, height: 900 },
-      locale: 'ar',
-    })
-    try {
-      const page = await context.newPage()
-      await page.goto('/')
-      await page.waitForURL((url) => url.pathname === '/login', { timeout: 20_000 })
-      await page.getByTestId('login-username').fill(TEST_ADMIN.username)
-      await page.getByTestId('login-password').fill(TEST_ADMIN.password)
-      await page.getByTestId('login-submit').click()
-      await page.waitForURL((url) => url.pathname !== '/login', { timeout: 20_000 })
-
-      const empty: SizeResult = {
-        document: { words, annotations, markElements: 0, panelEntries: 0 },
-        openMs: null,
-        typing: { keystrokes: 0, keyToPaintMs: null },
-        tagging: { tags: 0, keyToPaintMs: null },
-        panel: {
-          entries: 0,
-          virtualized: false,
-          scrollFrames: 0,
-          frameMs: null,
-          framesOver50ms: 0,
-        },
-      }
-      const opened = performance.now()
-      try {
-        await page.goto(`/d/${documentId}`)
-        await page
-          .locator('[data-testid="connection-status"][data-state="connected"]')
-          .waitFor({ timeout: openTimeoutMs })
-        await page.waitForFunction(
-          (count) => document.querySelectorAll('[data-testid="annotation-entry"]').length >= count,
-          Math.min(annotations, 1),
-          { timeout: openTimeoutMs, polling: 200 },
-        )
-      } catch (error) {
-        const state = await page
-          .locator('[data-testid="connection-status"]')
-          .getAttribute('data-state', { timeout: 5_000 })
-          .catch(() => 'unknown')
-        empty.openError = `not open after ${Math.round((performance.now() - opened) / 1000)} s (connection status: ${state}): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`
-        process.stderr.write(`  ${empty.openError}\n`)
-        return empty
-      }
-      const openMs = performance.now() - opened
-      const markElements = await page.locator('[data-annotation-id]').count()
-      const panelEntries = await page.locator('[data-testid="annotation-entry"]').count()
-      process.stderr.write(
-        `  opened in ${Math.round(openMs)} ms: ${markElements} mark elements, ${panelEntries} panel entries\n`,
+    const results: SizeResult[] = []
+    for (const { pacing, browser } of browsers) {
+      process.stderr.write(`  frames: ${pacing}\n`)
+      results.push(
+        await measureInBrowser(browser, pacing, { base, documentId, words, annotations }, argv),
       )
-
-      await installProbes(page)
-      // --profile: a CPU profile and a trace of the page while typing and tagging.
-      const profiling = argv.includes('--profile') ? await context.newCDPSession(page) : null
-      const profileBase = RESULTS.replace(/\.json$/, `-${words}`)
-      if (profiling) {
-        await profiling.send('Profiler.enable')
-        await profiling.send('Profiler.start')
-        await browser.startTracing(page, {
-          path: `${profileBase}.trace.json`,
-          categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'],
-        })
-      }
-      // Typing in the third paragraph, on screen. Latin letters: Playwright types
-      // characters outside the US layout as bare text input, with no keydown to
-      // time from. The editor's path is the same.
-      await selectInParagraph(page, 2, 10, 0)
-      await page.evaluate(() => {
-        ;(window as unknown as { __bench: { recording: boolean } }).__bench.recording = true
-      })
-      const letters = 'newsroom text '
-      for (let i = 0; i < keystrokes; i++) {
-        await page.keyboard.type(letters[i % letters.length] as string)
-        await page.waitForTimeout(40)
-      }
-      await page.waitForTimeout(500)
-      const keyTimes = await page.evaluate(
-        () => (window as unknown as { __bench: { keys: number[] } }).__bench.keys,
-      )
-
-      // Tagging: select a few words, Ctrl+Alt+1, until the new mark is painted.
-      for (let i = 0; i < tags; i++) {
-        await selectInParagraph(page, 3 + (i % 6), 5 + 7 * Math.floor(i / 6), 6)
-        await page.waitForTimeout(100)
-        const before = await page.evaluate(
-          () => (window as unknown as { __bench: { tags: number[] } }).__bench.tags.length,
-        )
-        await page.evaluate(() => {
-          const bench = (
-            window as unknown as { __bench: { tagArmed: boolean; tagPressed: number } }
-          ).__bench
-          bench.tagArmed = true
-          bench.tagPressed = performance.now()
-        })
-        await page.keyboard.press('Control+Alt+1')
-        await page
-          .waitForFunction(
-            (n) => (window as unknown as { __bench: { tags: number[] } }).__bench.tags.length > n,
-            before,
-            { timeout: 10_000 },
-          )
-          .catch(() => {})
-        await page.waitForTimeout(150)
-      }
-      const { tags: tagTimes, tagPresses } = await page.evaluate(
-        () => (window as unknown as { __bench: { tags: number[]; tagPresses: number[] } }).__bench,
-      )
-      if (profiling) {
-        await browser.stopTracing()
-        const { profile } = await profiling.send('Profiler.stop')
-        writeFileSync(`${profileBase}.cpuprofile`, JSON.stringify(profile))
-        process.stderr.write(`  page profile: ${profileBase}.cpuprofile\n`)
-      }
-      const panel = await scrollPanel(page)
-      return {
-        document: { words, annotations, markElements, panelEntries },
-        openMs: round(openMs, 0),
-        typing: {
-          keystrokes: keyTimes.length,
-          keyToPaintMs: summarize([Float64Array.from(keyTimes)]),
-        },
-        tagging: {
-          tags: tagTimes.length,
-          keyToPaintMs: summarize([Float64Array.from(tagTimes)]),
-          pressToPaintMs: summarize([Float64Array.from(tagPresses)]),
-        },
-        panel: {
-          entries: panel.entries,
-          virtualized: panel.entries < annotations / 2,
-          scrollFrames: panel.frames.length,
-          frameMs: summarize([Float64Array.from(panel.frames)]),
-          framesOver50ms: panel.frames.filter((f) => f > 50).length,
-        },
-      }
-    } finally {
-      await context.close()
     }
+    return results
   } finally {
     await target.dispose()
   }
+}
+
+async function measureInBrowser(
+  browser: Browser,
+  pacing: FramePacing,
+  {
+    base,
+    documentId,
+    words,
+    annotations,
+  }: { base: string; documentId: string; words: number; annotations: number },
+  argv: string[],
+): Promise<SizeResult> {
+  const keystrokes = option(argv, '--keystrokes', 150)
+  const tags = option(argv, '--tags', 20)
+  const openTimeoutMs = option(argv, '--open-timeout', 300_000)
+  const context = await browser.newContext({
+    baseURL: base,
+    viewport: { width: 1400, height: 900 },
+    locale: 'ar',
+  })
+  try {
+    const page = await context.newPage()
+    await page.goto('/')
+    await page.waitForURL((url) => url.pathname === '/login', { timeout: 20_000 })
+    await page.getByTestId('login-username').fill(TEST_ADMIN.username)
+    await page.getByTestId('login-password').fill(TEST_ADMIN.password)
+    await page.getByTestId('login-submit').click()
+    await page.waitForURL((url) => url.pathname !== '/login', { timeout: 20_000 })
+
+    const empty: SizeResult = {
+      pacing,
+      document: { words, annotations, markElements: 0, panelEntries: 0 },
+      openMs: null,
+      typing: { keystrokes: 0, keyToPaintMs: null },
+      tagging: { tags: 0, keyToPaintMs: null },
+      panel: {
+        entries: 0,
+        virtualized: false,
+        scrollFrames: 0,
+        frameMs: null,
+        framesOver50ms: 0,
+      },
+    }
+    const opened = performance.now()
+    try {
+      await page.goto(`/d/${documentId}`)
+      await page
+        .locator('[data-testid="connection-status"][data-state="connected"]')
+        .waitFor({ timeout: openTimeoutMs })
+      await page.waitForFunction(
+        (count) => document.querySelectorAll('[data-testid="annotation-entry"]').length >= count,
+        Math.min(annotations, 1),
+        { timeout: openTimeoutMs, polling: 200 },
+      )
+    } catch (error) {
+      const state = await page
+        .locator('[data-testid="connection-status"]')
+        .getAttribute('data-state', { timeout: 5_000 })
+        .catch(() => 'unknown')
+      empty.openError = `not open after ${Math.round((performance.now() - opened) / 1000)} s (connection status: ${state}): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`
+      process.stderr.write(`  ${empty.openError}\n`)
+      return empty
+    }
+    const openMs = performance.now() - opened
+    const markElements = await page.locator('[data-annotation-id]').count()
+    const panelEntries = await page.locator('[data-testid="annotation-entry"]').count()
+    process.stderr.write(
+      `  opened in ${Math.round(openMs)} ms: ${markElements} mark elements, ${panelEntries} panel entries\n`,
+    )
+
+    await installProbes(page)
+    // --profile: a CPU profile and a trace of the page while typing and tagging.
+    const profiling = argv.includes('--profile') ? await context.newCDPSession(page) : null
+    const profileBase = RESULTS.replace(/\.json$/, `-${words}-${pacing}`)
+    if (profiling) {
+      await profiling.send('Profiler.enable')
+      await profiling.send('Profiler.start')
+      await browser.startTracing(page, {
+        path: `${profileBase}.trace.json`,
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'],
+      })
+    }
+    // Typing in the third paragraph, on screen. Latin letters: Playwright types
+    // characters outside the US layout as bare text input, with no keydown to
+    // time from. The editor's path is the same.
+    await selectInParagraph(page, 2, 10, 0)
+    await page.evaluate(() => {
+      ;(window as unknown as { __bench: { recording: boolean } }).__bench.recording = true
+    })
+    const letters = 'newsroom text '
+    for (let i = 0; i < keystrokes; i++) {
+      await page.keyboard.type(letters[i % letters.length] as string)
+      await page.waitForTimeout(40)
+    }
+    await page.waitForTimeout(500)
+    const keyTimes = await page.evaluate(
+      () => (window as unknown as { __bench: { keys: number[] } }).__bench.keys,
+    )
+
+    // Tagging: select a few words, Ctrl+Alt+1, until the new mark is painted.
+    for (let i = 0; i < tags; i++) {
+      await selectInParagraph(page, 3 + (i % 6), 5 + 7 * Math.floor(i / 6), 6)
+      await page.waitForTimeout(100)
+      const before = await page.evaluate(
+        () => (window as unknown as { __bench: { tags: number[] } }).__bench.tags.length,
+      )
+      await page.evaluate(() => {
+        const bench = (window as unknown as { __bench: { tagArmed: boolean; tagPressed: number } })
+          .__bench
+        bench.tagArmed = true
+        bench.tagPressed = performance.now()
+      })
+      await page.keyboard.press('Control+Alt+1')
+      await page
+        .waitForFunction(
+          (n) => (window as unknown as { __bench: { tags: number[] } }).__bench.tags.length > n,
+          before,
+          { timeout: 10_000 },
+        )
+        .catch(() => {})
+      await page.waitForTimeout(150)
+    }
+    const { tags: tagTimes, tagPresses } = await page.evaluate(
+      () => (window as unknown as { __bench: { tags: number[]; tagPresses: number[] } }).__bench,
+    )
+    if (profiling) {
+      await browser.stopTracing()
+      const { profile } = await profiling.send('Profiler.stop')
+      writeFileSync(`${profileBase}.cpuprofile`, JSON.stringify(profile))
+      process.stderr.write(`  page profile: ${profileBase}.cpuprofile\n`)
+    }
+    const panel = await scrollPanel(page)
+    return {
+      pacing,
+      document: { words, annotations, markElements, panelEntries },
+      openMs: round(openMs, 0),
+      typing: {
+        keystrokes: keyTimes.length,
+        keyToPaintMs: summarize([Float64Array.from(keyTimes)]),
+      },
+      tagging: {
+        tags: tagTimes.length,
+        keyToPaintMs: summarize([Float64Array.from(tagTimes)]),
+        pressToPaintMs: summarize([Float64Array.from(tagPresses)]),
+      },
+      panel: {
+        entries: panel.entries,
+        virtualized: panel.entries < annotations / 2,
+        scrollFrames: panel.frames.length,
+        frameMs: summarize([Float64Array.from(panel.frames)]),
+        framesOver50ms: panel.frames.filter((f) => f > 50).length,
+      },
+    }
+  } finally {
+    await context.close()
+  }
+}
+
+function pacingsOf(argv: string[]): FramePacing[] {
+  const index = argv.indexOf('--frames')
+  if (index === -1) return ['vsync', 'unthrottled']
+  const value = argv[index + 1]
+  if (value !== 'vsync' && value !== 'unthrottled') {
+    throw new Error(`--frames takes vsync or unthrottled, not ${value}`)
+  }
+  return [value]
+}
+
+const PACING_LABEL: Record<FramePacing, string> = {
+  vsync: 'frames at 60 Hz',
+  unthrottled: 'frames unthrottled: the work a key causes',
 }
 
 export async function runBrowserBench(argv: string[]): Promise<void> {
@@ -431,40 +496,87 @@ export async function runBrowserBench(argv: string[]): Promise<void> {
   if (!existsSync(`${WEB_DIST}index.html`)) {
     throw new Error(`the web app is not built (${WEB_DIST}); run pnpm build first`)
   }
-  // The issue's document, and a fifth of it (which the editor does open here).
+  // The issue's document, and a fifth of it.
   const sizes: [number, number][] = argv.includes('--words')
     ? [[option(argv, '--words', 100_000), option(argv, '--annotations', 10_000)]]
     : [
         [20_000, 2_000],
         [100_000, 10_000],
       ]
-  const browser = await launch()
+  const browsers: PacedBrowser[] = []
   const runs: SizeResult[] = []
-  let floor: Summary | null = null
+  const floors: { pacing: FramePacing; keyToPaintMs: Summary | null }[] = []
   try {
-    floor = await measureFloor(browser, option(argv, '--keystrokes', 150))
-    process.stderr.write(
-      `Floor (a blank editable page): key to paint p50 ${floor?.p50} ms, p95 ${floor?.p95} ms\n`,
-    )
+    for (const pacing of pacingsOf(argv)) {
+      const browser = await launch(pacing)
+      browsers.push({ pacing, browser })
+      const floor = await measureFloor(browser, option(argv, '--keystrokes', 150))
+      floors.push({ pacing, keyToPaintMs: floor })
+      process.stderr.write(
+        `Floor (a blank editable page, ${PACING_LABEL[pacing]}): key to paint p50 ${floor?.p50} ms, p95 ${floor?.p95} ms\n`,
+      )
+    }
     for (const [words, annotations] of sizes) {
       process.stderr.write(
-        `Browser benchmark: ${words.toLocaleString('en')} words, ${annotations.toLocaleString('en')} annotations, Chromium ${browser.version()}\n`,
+        `Browser benchmark: ${words.toLocaleString('en')} words, ${annotations.toLocaleString('en')} annotations, Chromium ${browsers[0]?.browser.version()}\n`,
       )
-      runs.push(await measureSize(browser, words, annotations, argv))
+      runs.push(...(await measureSize(browsers, words, annotations, argv)))
     }
   } finally {
-    await browser.close()
+    for (const { browser } of browsers) await browser.close()
   }
-  const largest = runs[runs.length - 1] as SizeResult
-  const measured = [...runs].reverse().find((run) => run.openMs !== null)
+  const largestWords = Math.max(...runs.map((run) => run.document.words))
   const at = (run: SizeResult | undefined) =>
     run
-      ? ` (${run.document.words.toLocaleString('en')} words, ${run.document.annotations.toLocaleString('en')} annotations)`
+      ? ` (${run.document.words.toLocaleString('en')} words, ${run.document.annotations.toLocaleString('en')} annotations, ${PACING_LABEL[run.pacing]})`
       : ''
-  const typing = measured?.typing.keyToPaintMs ?? null
-  const tagging = measured?.tagging.keyToPaintMs ?? null
+  const floorOf = (pacing: FramePacing) =>
+    floors.find((floor) => floor.pacing === pacing)?.keyToPaintMs ?? null
+  const goals = browsers.flatMap(({ pacing }) => {
+    const ofPacing = runs.filter((run) => run.pacing === pacing)
+    const largest = ofPacing.find((run) => run.document.words === largestWords)
+    const measured = [...ofPacing].reverse().find((run) => run.openMs !== null)
+    const typing = measured?.typing.keyToPaintMs ?? null
+    const tagging = measured?.tagging.keyToPaintMs ?? null
+    const onLargest = measured !== undefined && measured === largest
+    // At 60 Hz a key waits for the next frame whatever the page does (the blank page's p95
+    // is a frame), so the 16 ms budget is judged on the work itself, with frames unthrottled.
+    const judged = pacing === 'unthrottled'
+    return [
+      {
+        goal: `Large document (100,000 words, 10,000 annotations) opens in the editor (${PACING_LABEL[pacing]})`,
+        value: largest?.openMs != null ? `${largest.openMs} ms` : (largest?.openError ?? 'no'),
+        met: largest?.openMs != null,
+      },
+      {
+        goal: `Typing: p95 ≤ 16 ms from key to paint (${PACING_LABEL[pacing]})`,
+        value: typing
+          ? `p95 ${typing.p95} ms${at(measured)}; a blank editable page: p95 ${floorOf(pacing)?.p95 ?? '–'} ms`
+          : 'not measured',
+        met: judged && typing ? typing.p95 <= 16 && onLargest : null,
+      },
+      {
+        goal: `Tagging a span ≤ 50 ms (${PACING_LABEL[pacing]})`,
+        value: tagging
+          ? `p50 ${tagging.p50} ms, max ${tagging.max} ms${at(measured)}`
+          : 'not measured',
+        met: tagging ? tagging.max <= 50 && onLargest : null,
+      },
+      {
+        goal: `Annotation panel smooth with 10,000 entries, virtualized (${PACING_LABEL[pacing]})`,
+        value: measured
+          ? `${measured.panel.entries} entries in the DOM, scroll frame p95 ${measured.panel.frameMs?.p95 ?? '–'} ms${at(measured)}`
+          : 'not measured',
+        // Frame intervals only mean smoothness when frames are paced by the display.
+        met:
+          pacing === 'vsync' && measured
+            ? measured.panel.virtualized && (measured.panel.frameMs?.p95 ?? 99) <= 25 && onLargest
+            : null,
+      },
+    ]
+  })
   const results = {
-    version: 1,
+    version: 2,
     startedAt: new Date().toISOString(),
     machine: {
       nproc: cpus().length,
@@ -473,38 +585,13 @@ export async function runBrowserBench(argv: string[]): Promise<void> {
       chromium: CHROMIUM_PATH,
       note: 'software rendering (--disable-gpu); the server, the harness and Chromium share the cores',
     },
-    floor: { page: 'one editable paragraph, nothing else', keyToPaintMs: floor },
+    floors: floors.map(({ pacing, keyToPaintMs }) => ({
+      pacing,
+      page: 'one editable paragraph, nothing else',
+      keyToPaintMs,
+    })),
     runs,
-    goals: [
-      {
-        goal: 'Large document (100,000 words, 10,000 annotations) opens in the editor',
-        value: largest.openMs !== null ? `${largest.openMs} ms` : (largest.openError ?? 'no'),
-        met: largest.openMs !== null,
-      },
-      {
-        goal: 'Typing: p95 ≤ 16 ms from key to paint',
-        value: typing
-          ? `p95 ${typing.p95} ms${at(measured)}; a blank editable page here: p95 ${floor?.p95 ?? '–'} ms`
-          : 'not measured',
-        met: typing ? typing.p95 <= 16 && measured === largest : null,
-      },
-      {
-        goal: 'Tagging a span ≤ 50 ms',
-        value: tagging
-          ? `p50 ${tagging.p50} ms, max ${tagging.max} ms${at(measured)}`
-          : 'not measured',
-        met: tagging ? tagging.max <= 50 && measured === largest : null,
-      },
-      {
-        goal: 'Annotation panel smooth with 10,000 entries (virtualized)',
-        value: measured
-          ? `${measured.panel.entries} entries in the DOM, scroll frame p95 ${measured.panel.frameMs?.p95 ?? '–'} ms${at(measured)}`
-          : 'not measured',
-        met: measured
-          ? measured.panel.virtualized && (measured.panel.frameMs?.p95 ?? 99) <= 25
-          : null,
-      },
-    ],
+    goals,
   }
   mkdirSync(dirname(RESULTS), { recursive: true })
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`)

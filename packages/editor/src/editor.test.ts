@@ -1,9 +1,10 @@
 import { appendParagraphs, bodyOf, createYDoc, NodeName, readParagraphs } from '@hashiya/document'
 import { Editor } from '@tiptap/core'
 import { Plugin, PluginKey } from '@tiptap/pm/state'
+import { yCursorPluginKey } from '@tiptap/y-tiptap'
 import { afterEach, describe, expect, it } from 'vitest'
-import { Awareness } from 'y-protocols/awareness'
-import type * as Y from 'yjs'
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness'
+import * as Y from 'yjs'
 import {
   ARTICLE_EDITOR_OPTIONS,
   ARTICLE_NODE_NAMES,
@@ -102,5 +103,31 @@ describe('collaborative article editor', () => {
     expect(readParagraphs(doc)).toEqual(['نص', 'من زميل'])
     editor.commands.redo()
     expect(readParagraphs(doc)).toEqual(['نصي', 'من زميل'])
+  })
+
+  it("redraws carets for colleagues' cursors, not for its own (which moves with every key)", async () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, ['نص طويل'])
+    const { editor, awareness } = collaborativeEditor(doc)
+    let redraws = 0
+    editor.on('transaction', ({ transaction }) => {
+      if (transaction.getMeta(yCursorPluginKey)?.awarenessUpdated) redraws++
+    })
+    const nextTask = () => new Promise((resolve) => setTimeout(resolve, 5))
+    const caret = Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(bodyOf(doc), 0))
+    awareness.setLocalStateField('cursor', { anchor: caret, head: caret })
+    await nextTask()
+    expect(redraws).toBe(0)
+
+    const colleague = new Awareness(createYDoc())
+    colleague.setLocalStateField('user', { id: 'u-2', name: 'سامي', color: '#b45309' })
+    applyAwarenessUpdate(
+      awareness,
+      encodeAwarenessUpdate(colleague, [colleague.clientID]),
+      'remote',
+    )
+    await nextTask()
+    expect(redraws).toBe(1)
+    colleague.destroy()
   })
 })

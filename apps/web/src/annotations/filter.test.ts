@@ -1,11 +1,21 @@
-import type { Annotation } from '@hashiya/annotations'
+import {
+  type Annotation,
+  AnnotationReader,
+  createAnnotation,
+  deleteAnnotation,
+  layoutPlainText,
+  readAnnotations,
+} from '@hashiya/annotations'
+import { appendParagraphs, bodyOf, createYDoc } from '@hashiya/document'
 import { describe, expect, it } from 'vitest'
+import type * as Y from 'yjs'
 import {
   clip,
   countByKind,
   filterAnnotations,
   NO_FILTER,
   normalizeForSearch,
+  patchInPlace,
   reuseUnchanged,
   sameDisplay,
 } from './filter.js'
@@ -158,5 +168,80 @@ describe('what an entry shows', () => {
     expect(sameDisplay(a, { ...a, text: 'نصوص' })).toBe(false)
     expect(sameDisplay(a, { ...a, kind: 'aside' })).toBe(false)
     expect(sameDisplay(a, { ...a, relations: [{ type: 'states', target: 'b' }] })).toBe(false)
+  })
+})
+
+describe('patching the list in place', () => {
+  it('replaces entries that look different, keeps the rest and the order', () => {
+    const first = [annotation({ id: 'a' }), annotation({ id: 'b', start: 9 })]
+    expect(patchInPlace(first, new Map())).toBe(first)
+    expect(patchInPlace(first, new Map([['a', annotation({ id: 'a', end: 9 })]]))).toBe(first)
+    const typed = annotation({ id: 'b', start: 9, text: 'نصوص' })
+    const next = patchInPlace(first, new Map([['b', typed]]))
+    expect(next).toEqual([first[0], typed])
+    expect(next?.[0]).toBe(first[0])
+  })
+
+  it('asks for a full reading when an entry came, went or moved', () => {
+    const first = [annotation({ id: 'a' }), annotation({ id: 'b', start: 9 })]
+    expect(patchInPlace(first, new Map([['c', annotation({ id: 'c' })]]))).toBeNull()
+    expect(patchInPlace(first, new Map([['a', null]]))).toBeNull()
+    expect(patchInPlace(first, new Map([['b', annotation({ id: 'b', start: 2 })]]))).toBeNull()
+  })
+
+  it('shows what a full reading shows, whatever the edits (with a live reader)', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, ['قال نيلسون إن القصة صحيحة.', 'ونفت روسيا ذلك.', 'وأضاف أنه لا يعرف.'])
+    const text = (paragraph: number) =>
+      (bodyOf(doc).get(paragraph) as Y.XmlElement).get(0) as Y.XmlText
+    const tag = (phrase: string) => {
+      const plain = layoutPlainText(doc).text
+      const start = Array.from(plain.slice(0, plain.indexOf(phrase))).length
+      return createAnnotation(doc, {
+        kind: 'claim',
+        start,
+        end: start + Array.from(phrase).length,
+        author: 'u',
+      })
+    }
+    const reader = new AnnotationReader(doc)
+    const shown = () => list.map(({ id, text }) => ({ id, text }))
+    const expected = () => readAnnotations(doc).annotations.map(({ id, text }) => ({ id, text }))
+    let list: readonly Annotation[] = reader.read().annotations
+    let fullReadings = 0
+    const refresh = () => {
+      const patched = patchInPlace(list, reader.readChanges().changed)
+      if (patched) list = patched
+      else {
+        fullReadings++
+        list = reader.read().annotations
+      }
+      expect(shown()).toEqual(expected())
+    }
+    const story = tag('القصة صحيحة')
+    const denial = tag('روسيا')
+    refresh()
+    text(0).insert(0, 'و') // before both: nothing shown changes
+    refresh()
+    expect(fullReadings).toBe(1)
+    // inside the claim: it starts one later than the list says (the letter typed before it), so
+    // once a full reading; then, typing on inside it, its entry is replaced in place
+    text(0).insert(text(0).length - 3, 'ً')
+    refresh()
+    expect(fullReadings).toBe(2)
+    text(0).insert(text(0).length - 3, 'ً')
+    refresh()
+    expect(fullReadings).toBe(2)
+    text(1).delete(0, 5) // the denial starts elsewhere now, and then its text changes
+    text(1).insert(2, 'ـ')
+    refresh()
+    expect(fullReadings).toBe(3)
+    deleteAnnotation(doc, denial)
+    refresh()
+    expect(fullReadings).toBe(4)
+    tag('لا يعرف')
+    refresh()
+    expect(fullReadings).toBe(5)
+    expect(list.map((a) => a.id)).toContain(story)
   })
 })

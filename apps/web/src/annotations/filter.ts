@@ -192,3 +192,29 @@ export function reuseUnchanged<T extends Annotation>(
   })
   return changed ? merged : previous
 }
+
+/**
+ * The list after changes that leave every annotation where it was (text typed
+ * into a quote, a note edited): the same entries in the same order, the changed
+ * ones replaced when their entry looks different. Null when that cannot be
+ * known without a full reading: an annotation came or went, or starts
+ * elsewhere than in `previous` (moved, or text was typed before it since).
+ */
+export function patchInPlace<T extends Annotation>(
+  previous: readonly T[],
+  changed: ReadonlyMap<string, T | null>,
+): readonly T[] | null {
+  if (changed.size === 0) return previous
+  const indexOf = new Map(previous.map((annotation, index) => [annotation.id, index]))
+  let next: T[] | undefined
+  for (const [id, annotation] of changed) {
+    const index = indexOf.get(id)
+    if (!annotation || index === undefined) return null
+    const old = previous[index] as T
+    if (old.start !== annotation.start) return null
+    if (sameDisplay(old, annotation)) continue
+    next ??= [...previous]
+    next[index] = annotation
+  }
+  return next ?? previous
+}

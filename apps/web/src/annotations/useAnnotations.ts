@@ -6,10 +6,14 @@ import {
 } from '@hashiya/annotations'
 import { startTransition, useEffect, useRef, useState } from 'react'
 import type * as Y from 'yjs'
-import { reuseUnchanged } from './filter.js'
+import { patchInPlace, reuseUnchanged } from './filter.js'
 
 export interface AnnotationsSnapshot {
-  /** Valid annotations in document order; unchanged ones keep their object identity. */
+  /**
+   * Valid annotations in document order; unchanged ones keep their object
+   * identity. Offsets are those of the last full reading: text typed since
+   * may have moved them (the panel shows none).
+   */
   annotations: readonly Annotation[]
   /** Entries written by faulty clients, ignored. */
   problems: readonly AnnotationProblem[]
@@ -21,18 +25,21 @@ const EMPTY: AnnotationsSnapshot = { annotations: [], problems: [] }
 const HIDDEN_DELAY_MS = 200
 
 /**
- * Typing (here or by colleagues) re-reads at most this often. Each read of a
- * long article takes several milliseconds, and so does the panel's render:
- * after every keystroke they would still be running when the next key came.
- * Changes to the annotations themselves (tagging, editing, deleting) are read
- * after the next frame.
+ * Typing (here or by colleagues) re-reads at most this often: typing inside a
+ * quote changes its entry, and re-rendering the panel after every keystroke
+ * would still be running when the next key came. Changes to the annotations
+ * themselves (tagging, editing, deleting) are read after the next frame.
  */
 const TYPING_READ_INTERVAL_MS = 250
 
 /** The longest an idle wait may last once the frame is painted (a busy page still gets its panel). */
 const IDLE_TIMEOUT_MS = 100
 
-function read(reader: AnnotationReader, previous: AnnotationsSnapshot): AnnotationsSnapshot {
+/**
+ * A full reading: every annotation with its offsets, reusing the objects of
+ * those that did not change.
+ */
+function readAll(reader: AnnotationReader, previous: AnnotationsSnapshot): AnnotationsSnapshot {
   const reading = reader.read()
   const annotations = reuseUnchanged(previous.annotations, reading.annotations)
   const sameProblems =
@@ -44,6 +51,18 @@ function read(reader: AnnotationReader, previous: AnnotationsSnapshot): Annotati
     )
   if (annotations === previous.annotations && sameProblems) return previous
   return { annotations, problems: sameProblems ? previous.problems : reading.problems }
+}
+
+/**
+ * Only what changed since the last read, when that is enough: typing that
+ * touches no annotation costs nothing here, typing inside a quote replaces
+ * one entry. A full reading (10,000 annotations: ~10 ms) only when entries
+ * came, went or moved.
+ */
+function readChanges(reader: AnnotationReader, previous: AnnotationsSnapshot): AnnotationsSnapshot {
+  const patched = patchInPlace(previous.annotations, reader.readChanges().changed)
+  if (!patched) return readAll(reader, previous)
+  return patched === previous.annotations ? previous : { ...previous, annotations: patched }
 }
 
 /**
@@ -85,8 +104,9 @@ function afterNextPaint(task: () => void): () => void {
  * spaced by `TYPING_READ_INTERVAL_MS`.
  *
  * One incremental `AnnotationReader` per document: a read after a keystroke
- * re-lays out only the paragraph that changed. The panel's render is a
- * transition, so React yields to the next keystroke instead of finishing it.
+ * re-lays out only the paragraph that changed and lists only the annotations
+ * it touched (see `readChanges`). The panel's render is a transition, so React
+ * yields to the next keystroke instead of finishing it.
  */
 export function useAnnotations(doc: Y.Doc): AnnotationsSnapshot {
   // made during the first render so that the article opens with its annotations
@@ -99,7 +119,9 @@ export function useAnnotations(doc: Y.Doc): AnnotationsSnapshot {
     }
     return readerRef.current.reader
   }
-  const [snapshot, setSnapshot] = useState<AnnotationsSnapshot>(() => read(readerFor(doc), EMPTY))
+  const [snapshot, setSnapshot] = useState<AnnotationsSnapshot>(() =>
+    readAll(readerFor(doc), EMPTY),
+  )
   // the newest reading, which a pending transition may not have rendered yet
   const latest = useRef(snapshot)
 
@@ -118,7 +140,7 @@ export function useAnnotations(doc: Y.Doc): AnnotationsSnapshot {
       cancel = null
       spacing = false
       lastRead = performance.now()
-      const next = read(reader, latest.current)
+      const next = readChanges(reader, latest.current)
       if (next === latest.current) return
       latest.current = next
       startTransition(() => setSnapshot(next))
