@@ -5,7 +5,7 @@
  * writes results JSON and an SVG chart.
  *
  * Options: --only a,b (scenario ids)  --targets ours,stock  --workers N
- *          --out path.json  --chart path.svg  --cpu-prof dir (ours)  --browser
+ *          --out path.json  --chart path.svg  --cpu-prof dir (ours, stock)  --browser
  *          --set crunch.editors=100,durationMs=5000 (override sizes)
  *          --server-env COMPACT_AFTER_UPDATES=100000 (our server's environment)
  *          --report results.json (redraw the table and chart of an earlier run)
@@ -154,8 +154,8 @@ async function main(): Promise<void> {
       for (const name of options.targets) {
         const scenarioOptions = scenario.serverOptions?.(name) ?? {}
         const env = { ...scenarioOptions.env, ...(name === 'ours' ? options.serverEnv : {}) }
-        if (options.cpuProfileDir && name === 'ours') {
-          const dir = resolve(options.cpuProfileDir, scenario.id)
+        if (options.cpuProfileDir && name !== 'raw') {
+          const dir = resolve(options.cpuProfileDir, scenario.id, name)
           mkdirSync(dir, { recursive: true })
           // Node 20 refuses --cpu-prof in NODE_OPTIONS: a preloaded probe profiles instead.
           const probe = new URL('./cpu-probe.js', import.meta.url).href
