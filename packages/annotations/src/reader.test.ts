@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
 import {
   AnnotationReader,
+  annotationsMap,
   createAnnotation,
   deleteAnnotation,
   layoutPlainText,
@@ -111,5 +112,25 @@ describe('AnnotationReader', () => {
     tag(doc, 'ونفت روسيا', 'denial')
     expect(reader.read().annotations).toHaveLength(0)
     expect(readAnnotations(doc).annotations).toHaveLength(1)
+  })
+
+  it('tells where an annotation is now, and whether a reading lists it as a problem', () => {
+    const doc = article()
+    const reader = new AnnotationReader(doc)
+    const denial = tag(doc, 'ونفت روسيا', 'denial')
+    const at = rangeOf(doc, 'ونفت روسيا')
+    expect(reader.spanOf(denial)).toEqual(at)
+    textNode(doc, 0).insert(0, 'و')
+    expect(reader.spanOf(denial)).toEqual({ start: at.start + 1, end: at.end + 1 })
+    expect(reader.spanOf('a-missing-id')).toBeNull()
+    expect(reader.hasProblem(denial)).toBe(false)
+    annotationsMap(doc).set(denial, 'not an entry')
+    expect(reader.hasProblem(denial)).toBe(true)
+    expect(reader.spanOf(denial)).toBeNull()
+    expect(reader.read().problems.map((problem) => problem.annotationId)).toEqual([denial])
+    annotationsMap(doc).delete(denial)
+    // marked text whose entry is gone is a problem too
+    expect(reader.hasProblem(denial)).toBe(true)
+    reader.destroy()
   })
 })

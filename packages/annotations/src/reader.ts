@@ -490,6 +490,26 @@ export class AnnotationReader {
     for (const id of ids) changed.set(id, this.annotationOf(id))
     return { changed }
   }
+
+  /**
+   * Where a listed annotation is now (first marked character to last), or
+   * null. With `readChanges()` this keeps an earlier reading in order without
+   * reading everything again: the browser's panel places a changed entry
+   * among the others by their current positions.
+   */
+  spanOf(id: string): Range | null {
+    this.refresh()
+    if (!this.isListed(id)) return null
+    const ranges = this.rangesOf(id)
+    return { start: (ranges[0] as Range).start, end: (ranges[ranges.length - 1] as Range).end }
+  }
+
+  /** Whether a reading lists `id` among its problems (a faulty entry, or marks without one). */
+  hasProblem(id: string): boolean {
+    this.refresh()
+    const record = this.records.get(id)
+    return record ? isProblem(record) : this.blocksOfId.has(id)
+  }
 }
 
 /** Index of the last element of the ascending `values` that is ≤ `value` (0 if none). */

@@ -2,7 +2,12 @@
  * Finding annotations in the panel: a search that ignores how a word happens
  * to be vocalized or stretched, and filters by kind and author. Pure.
  */
-import { ANNOTATION_KINDS, type Annotation, type AnnotationKind } from '@hashiya/annotations'
+import {
+  ANNOTATION_KINDS,
+  type Annotation,
+  type AnnotationKind,
+  compareDocumentOrder,
+} from '@hashiya/annotations'
 
 /**
  * Arabic text as search sees it: without harakat, Quranic marks, the dagger
@@ -193,28 +198,50 @@ export function reuseUnchanged<T extends Annotation>(
   return changed ? merged : previous
 }
 
+/** Where an annotation is now, in code points. */
+export type Span = { start: number; end: number }
+
 /**
- * The list after changes that leave every annotation where it was (text typed
- * into a quote, a note edited): the same entries in the same order, the changed
- * ones replaced when their entry looks different. Null when that cannot be
- * known without a full reading: an annotation came or went, or starts
- * elsewhere than in `previous` (moved, or text was typed before it since).
+ * The list after the changes `AnnotationReader.readChanges()` reported,
+ * without reading every annotation again: changed entries are taken out and
+ * put back where they now are, deleted ones dropped. The list's own offsets may
+ * be stale (text typed since the last full reading moves annotations without
+ * reporting them), so places are found by binary search over current
+ * positions from `spanOf`. An entry that looks the same and stays in place
+ * keeps its object, and the list itself is returned when nothing changed.
+ * Null when `spanOf` does not know an entry of the list (read everything).
  */
-export function patchInPlace<T extends Annotation>(
+export function applyChanges<T extends Annotation>(
   previous: readonly T[],
   changed: ReadonlyMap<string, T | null>,
+  spanOf: (id: string) => Span | null,
 ): readonly T[] | null {
   if (changed.size === 0) return previous
-  const indexOf = new Map(previous.map((annotation, index) => [annotation.id, index]))
-  let next: T[] | undefined
-  for (const [id, annotation] of changed) {
-    const index = indexOf.get(id)
-    if (!annotation || index === undefined) return null
-    const old = previous[index] as T
-    if (old.start !== annotation.start) return null
-    if (sameDisplay(old, annotation)) continue
-    next ??= [...previous]
-    next[index] = annotation
+  const before = new Map<string, T>()
+  const kept: T[] = []
+  for (const annotation of previous) {
+    if (changed.has(annotation.id)) before.set(annotation.id, annotation)
+    else kept.push(annotation)
   }
-  return next ?? previous
+  for (const [id, annotation] of changed) {
+    if (!annotation) continue
+    const old = before.get(id)
+    const entry = old && sameDisplay(old, annotation) ? old : annotation
+    // current positions of the kept entries, with the tie-breakers that do not move
+    let low = 0
+    let high = kept.length
+    while (low < high) {
+      const middle = (low + high) >> 1
+      const other = kept[middle] as T
+      const span = spanOf(other.id)
+      if (!span) return null
+      if (compareDocumentOrder({ ...other, ...span }, annotation) < 0) low = middle + 1
+      else high = middle
+    }
+    kept.splice(low, 0, entry)
+  }
+  const same =
+    kept.length === previous.length &&
+    kept.every((annotation, index) => annotation === previous[index])
+  return same ? previous : kept
 }

@@ -6,13 +6,13 @@ import {
 } from '@hashiya/annotations'
 import { startTransition, useEffect, useRef, useState } from 'react'
 import type * as Y from 'yjs'
-import { patchInPlace, reuseUnchanged } from './filter.js'
+import { applyChanges, reuseUnchanged } from './filter.js'
 
 export interface AnnotationsSnapshot {
   /**
    * Valid annotations in document order; unchanged ones keep their object
-   * identity. Offsets are those of the last full reading: text typed since
-   * may have moved them (the panel shows none).
+   * identity. Offsets are as of when each was last read: text typed since may
+   * have moved them (the panel shows none).
    */
   annotations: readonly Annotation[]
   /** Entries written by faulty clients, ignored. */
@@ -54,15 +54,23 @@ function readAll(reader: AnnotationReader, previous: AnnotationsSnapshot): Annot
 }
 
 /**
- * Only what changed since the last read, when that is enough: typing that
- * touches no annotation costs nothing here, typing inside a quote replaces
- * one entry. A full reading (10,000 annotations: ~10 ms) only when entries
- * came, went or moved.
+ * Only what changed since the last read: typing that touches no annotation
+ * costs nothing here, typing inside a quote or tagging a span places one entry
+ * (a full reading of 10,000 annotations takes ~10 ms, and the panel's render
+ * after it as long again). A full reading when a faulty entry came or went,
+ * since the problems are listed too.
  */
 function readChanges(reader: AnnotationReader, previous: AnnotationsSnapshot): AnnotationsSnapshot {
-  const patched = patchInPlace(previous.annotations, reader.readChanges().changed)
-  if (!patched) return readAll(reader, previous)
-  return patched === previous.annotations ? previous : { ...previous, annotations: patched }
+  const { changed } = reader.readChanges()
+  const problemsMoved = [...changed.keys()].some(
+    (id) =>
+      reader.hasProblem(id) || previous.problems.some((problem) => problem.annotationId === id),
+  )
+  const annotations = problemsMoved
+    ? null
+    : applyChanges(previous.annotations, changed, (id) => reader.spanOf(id))
+  if (!annotations) return readAll(reader, previous)
+  return annotations === previous.annotations ? previous : { ...previous, annotations }
 }
 
 /**
