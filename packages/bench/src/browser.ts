@@ -14,6 +14,8 @@
  *   key takes to reach the page);
  * - the annotation panel: frame times while it is scrolled from top to bottom,
  *   and how many entries it keeps in the DOM (all of them = not virtualized);
+ * - a colleague typing: frame times and long tasks on the page while another
+ *   client types into the article (each remote edit goes through y-tiptap);
  * - the floor: key to paint on a blank page with one editable paragraph, on
  *   the same machine in the same run: what no editor can beat here.
  *
@@ -217,6 +219,72 @@ async function scrollPanel(page: Page): Promise<{ frames: number[]; entries: num
   })
 }
 
+/** A colleague's edits per second while the page is watched (a fast typist's keystrokes). */
+const COLLEAGUE_EDITS_PER_SECOND = 8
+const COLLEAGUE_TYPING_MS = 6_000
+
+interface RemoteTypingResult {
+  editsPerSecond: number
+  durationMs: number
+  /** Intervals between frames: 16.7 ms when the page keeps up at 60 Hz. */
+  frameMs: Summary | null
+  framesOver50ms: number
+  /** Main-thread tasks over 50 ms (the Long Tasks API), and the longest. */
+  longTasks: number
+  longestTaskMs: number
+  /** Share of the time the main thread spent in long tasks. */
+  longTaskShare: number
+}
+
+/**
+ * What a colleague's typing costs this page: frame intervals and long tasks
+ * while `typing` runs. Each remote edit reaches the editor through y-tiptap.
+ */
+async function watchWhileColleagueTypes(
+  page: Page,
+  typing: () => Promise<void>,
+): Promise<RemoteTypingResult> {
+  await page.evaluate(() => {
+    const watch = { frames: [] as number[], tasks: [] as number[], running: true }
+    ;(window as unknown as { __watch: typeof watch }).__watch = watch
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (watch.running) watch.tasks.push(entry.duration)
+    }).observe({ type: 'longtask' })
+    let last = performance.now()
+    const tick = (now: number) => {
+      if (!watch.running) return
+      watch.frames.push(now - last)
+      last = now
+      requestAnimationFrame(tick)
+    }
+    requestAnimationFrame((now) => {
+      last = now
+      requestAnimationFrame(tick)
+    })
+  })
+  const started = performance.now()
+  await typing()
+  const durationMs = performance.now() - started
+  await page.waitForTimeout(300)
+  const { frames, tasks } = await page.evaluate(() => {
+    const watch = (
+      window as unknown as { __watch: { frames: number[]; tasks: number[]; running: boolean } }
+    ).__watch
+    watch.running = false
+    return { frames: watch.frames, tasks: watch.tasks }
+  })
+  const busy = tasks.reduce((sum, task) => sum + task, 0)
+  return {
+    editsPerSecond: COLLEAGUE_EDITS_PER_SECOND,
+    durationMs: round(durationMs, 0),
+    frameMs: summarize([Float64Array.from(frames)]),
+    framesOver50ms: frames.filter((frame) => frame > 50).length,
+    longTasks: tasks.length,
+    longestTaskMs: round(Math.max(0, ...tasks), 1),
+    longTaskShare: round(busy / (durationMs + 300), 3),
+  }
+}
+
 /**
  * Key to paint on a blank page holding one editable paragraph, typed like the
  * article: the machine's floor, for reading the editor's numbers against.
@@ -284,6 +352,8 @@ interface SizeResult {
     frameMs: Summary | null
     framesOver50ms: number
   }
+  /** The page, untouched, while a colleague types into the first paragraph (on screen). */
+  colleagueTyping?: RemoteTypingResult
 }
 
 interface PacedBrowser {
@@ -301,7 +371,15 @@ async function measureSize(
   const target = await startTarget('ours', { env: { WEB_DIST_DIR: WEB_DIST } })
   try {
     const { documentId, builder } = await buildLargeDocument(target, words, annotations)
-    await builder.close()
+    // the builder stays connected: it is the colleague who types while the page is watched
+    const colleague = (durationMs: number) =>
+      builder.run({
+        kind: 'type',
+        perSecond: COLLEAGUE_EDITS_PER_SECOND,
+        durationMs,
+        measureFrom: 0,
+        measureUntil: 0,
+      })
     const base = target
       .url('x')
       .replace(/^ws/, 'http')
@@ -310,9 +388,15 @@ async function measureSize(
     for (const { pacing, browser } of browsers) {
       process.stderr.write(`  frames: ${pacing}\n`)
       results.push(
-        await measureInBrowser(browser, pacing, { base, documentId, words, annotations }, argv),
+        await measureInBrowser(
+          browser,
+          pacing,
+          { base, documentId, words, annotations, colleague },
+          argv,
+        ),
       )
     }
+    await builder.close()
     return results
   } finally {
     await target.dispose()
@@ -327,7 +411,14 @@ async function measureInBrowser(
     documentId,
     words,
     annotations,
-  }: { base: string; documentId: string; words: number; annotations: number },
+    colleague,
+  }: {
+    base: string
+    documentId: string
+    words: number
+    annotations: number
+    colleague: (durationMs: number) => Promise<void>
+  },
   argv: string[],
 ): Promise<SizeResult> {
   const keystrokes = option(argv, '--keystrokes', 150)
@@ -450,6 +541,10 @@ async function measureInBrowser(
       process.stderr.write(`  page profile: ${profileBase}.cpuprofile\n`)
     }
     const panel = await scrollPanel(page)
+    const remote = await watchWhileColleagueTypes(page, () => colleague(COLLEAGUE_TYPING_MS))
+    process.stderr.write(
+      `  while a colleague types: frame p95 ${remote.frameMs?.p95} ms, longest task ${remote.longestTaskMs} ms\n`,
+    )
     return {
       pacing,
       document: { words, annotations, markElements, panelEntries },
@@ -470,6 +565,7 @@ async function measureInBrowser(
         frameMs: summarize([Float64Array.from(panel.frames)]),
         framesOver50ms: panel.frames.filter((f) => f > 50).length,
       },
+      colleagueTyping: remote,
     }
   } finally {
     await context.close()

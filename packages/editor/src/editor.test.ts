@@ -130,4 +130,36 @@ describe('collaborative article editor', () => {
     expect(redraws).toBe(1)
     colleague.destroy()
   })
+
+  it("applies a colleague's keystroke to its paragraph only, keeping the others and the caret", () => {
+    const mine = createYDoc()
+    appendParagraphs(mine, ['الأولى', 'الثانية', 'الثالثة'])
+    const theirs = createYDoc()
+    Y.applyUpdate(theirs, Y.encodeStateAsUpdate(mine))
+    mine.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== 'remote') Y.applyUpdate(theirs, update, 'remote')
+    })
+    theirs.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== 'remote') Y.applyUpdate(mine, update, 'remote')
+    })
+    const { editor } = collaborativeEditor(mine)
+    editor.commands.setTextSelection(3)
+    const [first, , third] = [0, 1, 2].map((index) => editor.state.doc.child(index))
+
+    const secondText = (bodyOf(theirs).get(1) as Y.XmlElement).get(0) as Y.XmlText
+    secondText.insert(0, 'و')
+    expect(readParagraphs(mine)).toEqual(['الأولى', 'والثانية', 'الثالثة'])
+    expect(editor.getText({ blockSeparator: '\n' })).toBe('الأولى\nوالثانية\nالثالثة')
+    // the paragraphs the colleague did not touch are the very nodes drawn before
+    expect(editor.state.doc.child(0)).toBe(first)
+    expect(editor.state.doc.child(2)).toBe(third)
+    expect(editor.state.selection.from).toBe(3)
+
+    // a paragraph added elsewhere, then typing here: both sides agree
+    appendParagraphs(theirs, ['الرابعة'])
+    editor.commands.setTextSelection(2)
+    editor.commands.insertContent('ـ')
+    expect(readParagraphs(theirs)).toEqual(['اـلأولى', 'والثانية', 'الثالثة', 'الرابعة'])
+    expect(editor.getText({ blockSeparator: '\n' })).toBe('اـلأولى\nوالثانية\nالثالثة\nالرابعة')
+  })
 })
