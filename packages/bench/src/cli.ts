@@ -84,7 +84,11 @@ function parseArgs(argv: string[]): Options {
     cpuProfileDir: value('--cpu-prof'),
     browser: argv.includes('--browser'),
     serverEnv: Object.fromEntries(
-      (value('--server-env')?.split(',') ?? []).map((pair) => pair.split('=') as [string, string]),
+      // split at the first '=' only: values may hold one (NODE_OPTIONS=--max-semi-space-size=64)
+      (value('--server-env')?.split(',') ?? []).map((pair) => {
+        const at = pair.indexOf('=')
+        return [pair.slice(0, at), pair.slice(at + 1)]
+      }),
     ),
   }
 }
