@@ -385,18 +385,21 @@ async function measureSize(
       .replace(/^ws/, 'http')
       .replace(/\/sync\/.*$/, '')
     const results: SizeResult[] = []
-    for (const { pacing, browser } of browsers) {
-      process.stderr.write(`  frames: ${pacing}\n`)
-      results.push(
-        await measureInBrowser(
-          browser,
-          pacing,
-          { base, documentId, words, annotations, colleague },
-          argv,
-        ),
-      )
+    try {
+      for (const { pacing, browser } of browsers) {
+        process.stderr.write(`  frames: ${pacing}\n`)
+        results.push(
+          await measureInBrowser(
+            browser,
+            pacing,
+            { base, documentId, words, annotations, colleague },
+            argv,
+          ),
+        )
+      }
+    } finally {
+      await builder.close()
     }
-    await builder.close()
     return results
   } finally {
     await target.dispose()
