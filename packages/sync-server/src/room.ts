@@ -138,7 +138,14 @@ export class Room {
     const stored = state.snapshot
       ? [state.snapshot, ...state.updates.map((u) => u.update)]
       : state.updates.map((u) => u.update)
-    if (stored.length > 0) Y.applyUpdate(this.doc, Y.mergeUpdates(stored))
+    if (stored.length > 0) {
+      const state = Y.mergeUpdates(stored)
+      Y.applyUpdate(this.doc, state)
+      // Everything the doc holds, already encoded: the first clients of a cold
+      // document (empty state vector) get it without an encoding of the doc
+      // (tens of milliseconds for a long article).
+      this.fullStateCache = state
+    }
     this.lastSeq = state.lastSeq
     this.heldSeq = state.lastSeq
     this.snapshotSeq = state.snapshotSeq
