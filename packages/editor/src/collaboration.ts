@@ -19,7 +19,8 @@
  * a colleague's keystroke rebuilds its paragraph, not the document; a
  * transaction that leaves the document node as it was is not diffed against
  * Yjs; remote carets are redrawn for other clients' awareness only; a
- * keystroke does not look for moved paragraphs. editor.test.ts checks each.
+ * keystroke does not look for moved paragraphs. editor.test.ts checks the
+ * first three against the released behaviour.
  */
 import { annotationsMap } from '@hashiya/annotations'
 import { BODY_FIELD } from '@hashiya/document'
