@@ -14,7 +14,7 @@ import {
 import { appendBlocks, type Block, createYDoc } from '@hashiya/document'
 import type * as Y from 'yjs'
 import { z } from 'zod'
-import type { Dropped } from './blocks.js'
+import { type Dropped, dropped as drop } from './dropped.js'
 
 export class ImportError extends Error {
   constructor(message: string) {
@@ -57,19 +57,13 @@ function placeAnnotations(doc: Y.Doc, placements: Placement[], dropped: Dropped[
       ids.set(p, id)
       placed.add(id)
     } catch (error) {
-      dropped.push({
-        what: `annotation «${p.text.slice(0, 40)}»`,
-        reason: (error as Error).message,
-      })
+      dropped.push(drop('annotation-invalid', { text: p.text, detail: (error as Error).message }))
     }
   }
   for (const [p, id] of ids) {
     const links = p.links.filter((target) => placed.has(target))
     for (const missing of p.links.filter((target) => !placed.has(target))) {
-      dropped.push({
-        what: `link ${id} → ${missing}`,
-        reason: 'the linked annotation was not imported',
-      })
+      dropped.push(drop('link-target-missing', { id, target: missing }))
     }
     try {
       if (links.length > 0 || p.updatedAt !== undefined) {
@@ -83,7 +77,7 @@ function placeAnnotations(doc: Y.Doc, placements: Placement[], dropped: Dropped[
         )
       }
     } catch (error) {
-      dropped.push({ what: `links of ${id}`, reason: (error as Error).message })
+      dropped.push(drop('links-invalid', { id, detail: (error as Error).message }))
     }
   }
   return ids.size
@@ -206,7 +200,7 @@ export function importWebAnnotations(
   for (const raw of collection.data.first?.items ?? collection.data.items ?? []) {
     const item = w3cItem.safeParse(raw)
     if (!item.success) {
-      dropped.push({ what: 'an item', reason: 'not a Web Annotation' })
+      dropped.push(drop('not-web-annotation', {}))
       continue
     }
     const a = item.data
@@ -216,10 +210,7 @@ export function importWebAnnotations(
     >[]
     const kind = bodies.find((b) => b.purpose === 'tagging')?.value
     if (!ANNOTATION_KINDS.includes(kind as AnnotationKind)) {
-      dropped.push({
-        what: a.id ?? 'an annotation',
-        reason: `no known kind in its tagging body (${String(kind)})`,
-      })
+      dropped.push(drop('unknown-kind', { id: a.id ?? '', kind: String(kind) }))
       continue
     }
     const selectors = (
@@ -255,10 +246,7 @@ export function importWebAnnotations(
       }
     }
     if (start < 0) {
-      dropped.push({
-        what: `annotation «${(exact ?? '').slice(0, 40)}»`,
-        reason: 'its text is not in the document',
-      })
+      dropped.push(drop('text-not-found', { text: exact ?? '' }))
       continue
     }
     const creator = typeof a.creator === 'string' ? a.creator : a.creator?.id

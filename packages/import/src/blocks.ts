@@ -8,11 +8,9 @@ import { unzipSync } from 'fflate'
 import { Parser } from 'htmlparser2'
 import mammoth from 'mammoth'
 import { marked } from 'marked'
+import { type Dropped, dropped as drop } from './dropped.js'
 
-export interface Dropped {
-  what: string
-  reason: string
-}
+export type { Dropped } from './dropped.js'
 
 export function blocksFromPlainText(text: string): Block[] {
   return paragraphsFromText(text).map((line) => ({ type: 'paragraph', text: line }))
@@ -73,7 +71,7 @@ const REMOTE_TAGS = new Set([
 export function blocksFromHtml(html: string): { blocks: Block[]; dropped: Dropped[] } {
   const blocks: Block[] = []
   const droppedCounts = new Map<string, number>()
-  const drop = (what: string) => droppedCounts.set(what, (droppedCounts.get(what) ?? 0) + 1)
+  const remove = (what: string) => droppedCounts.set(what, (droppedCounts.get(what) ?? 0) + 1)
   let text = ''
   let heading: 2 | 3 | null = null
   let skipping = 0
@@ -99,14 +97,15 @@ export function blocksFromHtml(html: string): { blocks: Block[]; dropped: Droppe
       onopentag(name, attributes) {
         if (SKIPPED_TAGS.has(name)) {
           skipping++
-          drop(`<${name}>`)
+          remove(`<${name}>`)
           return
         }
-        if (REMOTE_TAGS.has(name)) drop(`<${name}>`)
+        if (REMOTE_TAGS.has(name)) remove(`<${name}>`)
         for (const attribute of Object.keys(attributes)) {
-          if (attribute.startsWith('on')) drop(`${attribute}=…`)
+          if (attribute.startsWith('on')) remove(`${attribute}=…`)
         }
-        if (name === 'a' && /^\s*javascript:/i.test(attributes.href ?? '')) drop('javascript: link')
+        if (name === 'a' && /^\s*javascript:/i.test(attributes.href ?? ''))
+          remove('javascript: link')
         if (skipping > 0) return
         if (name === 'br') {
           text += '\u2028'
@@ -143,10 +142,9 @@ export function blocksFromHtml(html: string): { blocks: Block[]; dropped: Droppe
       ? paragraphsFromText(block.text).map((line): Block => ({ ...block, text: line }))
       : [block],
   )
-  const dropped = [...droppedCounts].map(([what, count]) => ({
-    what: count > 1 ? `${what} ×${count}` : what,
-    reason: 'removed: only paragraph and heading text is imported',
-  }))
+  const dropped = [...droppedCounts].map(([element, count]) =>
+    drop('element-removed', { element, count }),
+  )
   return { blocks: split, dropped }
 }
 
@@ -167,14 +165,10 @@ export async function blocksFromDocx(
   const { blocks, dropped } = blocksFromHtml(result.value)
   const warnings = result.messages
     .filter((m) => m.type === 'warning' || m.type === 'error')
-    .map((m) => ({ what: 'Word formatting', reason: m.message }))
+    .map((m) => drop('word-formatting', { detail: m.message }))
   const comments = countWordComments(bytes)
   if (comments > 0) {
-    dropped.push({
-      what: `${comments} Word comment(s)`,
-      reason:
-        'comments are not imported as annotations; import the Hashiya JSON export to keep them',
-    })
+    dropped.push(drop('word-comments', { count: comments }))
   }
   return { blocks, dropped: [...dropped, ...warnings] }
 }

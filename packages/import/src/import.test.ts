@@ -121,6 +121,10 @@ describe('importDocument', () => {
     })
     expect(result.report.annotations).toBe(2)
     expect(result.report.dropped.map((d) => d.reason)).toContain('its text is not in the document')
+    // a code and its values, for the web app to say it in the reader's language
+    expect(result.report.dropped).toContainEqual(
+      expect.objectContaining({ code: 'text-not-found', params: { text: 'نص غير موجود' } }),
+    )
   })
 
   it('imports HTML as clean paragraphs and headings, dropping scripts, handlers and remote resources', async () => {
@@ -175,6 +179,12 @@ describe('importDocument', () => {
     expect(blocks[0]).toBe('عنوان التقرير')
     expect(imported.report.dropped.map((d) => d.what)).toContain(
       `${source.annotations.length} Word comment(s)`,
+    )
+    expect(imported.report.dropped).toContainEqual(
+      expect.objectContaining({
+        code: 'word-comments',
+        params: { count: source.annotations.length },
+      }),
     )
     expect(imported.report.dropped.map((d) => d.reason).join()).not.toMatch(/style/i)
   })

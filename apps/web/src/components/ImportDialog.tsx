@@ -7,6 +7,7 @@ import { formatBytes } from '../lib/format.js'
 import { cleanTitle } from '../lib/text.js'
 import {
   droppedOf,
+  droppedWording,
   fileLooksLikeW3c,
   type ImportResult,
   importDocument,
@@ -292,12 +293,18 @@ function ImportReportView({ result, onClose }: { result: ImportResult; onClose()
         <h3>{t('import.droppedHeading')}</h3>
         {dropped.length > 0 ? (
           <ul>
-            {dropped.map((item, index) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: a fixed list from one response
-              <li key={index} dir="auto">
-                <strong>{item.what}</strong>: {item.reason}
-              </li>
-            ))}
+            {dropped.map((item, index) => {
+              const { what, reason } = droppedWording(item, t)
+              return (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a fixed list from one response
+                <li key={index}>
+                  <strong>
+                    <bdi>{what}</bdi>
+                  </strong>
+                  : <bdi>{reason}</bdi>
+                </li>
+              )
+            })}
           </ul>
         ) : (
           <p className="import-report__none">{t('import.nothingDropped')}</p>

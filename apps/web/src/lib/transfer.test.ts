@@ -1,5 +1,13 @@
+import i18next, { type TFunction } from 'i18next'
 import { describe, expect, it } from 'vitest'
-import { exportUrl, filenameFromDisposition, formatKey, looksLikeW3c } from './transfer.js'
+import { resources } from '../i18n/index.js'
+import {
+  droppedWording,
+  exportUrl,
+  filenameFromDisposition,
+  formatKey,
+  looksLikeW3c,
+} from './transfer.js'
 
 describe('export links', () => {
   it('build the export URL, with the point in history when there is one', () => {
@@ -44,5 +52,49 @@ describe('looksLikeW3c', () => {
   it('does not mistake a Hashiya export or plain text for one', () => {
     expect(looksLikeW3c(JSON.stringify({ format: 'hashiya', paragraphs: [] }))).toBe(false)
     expect(looksLikeW3c('نص عادي')).toBe(false)
+  })
+})
+
+describe('the import report in the reader’s language', () => {
+  const arabic = i18next.createInstance()
+  void arabic.init({
+    resources,
+    lng: 'ar',
+    initAsync: false,
+    interpolation: { escapeValue: false },
+  })
+  const t = arabic.t as unknown as TFunction
+
+  it('words known codes in Arabic, keeping technical names and the quoted text', () => {
+    const missing = droppedWording(
+      {
+        code: 'text-not-found',
+        params: { text: 'نص غائب' },
+        what: 'annotation «نص غائب»',
+        reason: 'its text is not in the document',
+      },
+      t,
+    )
+    expect(missing).toEqual({ what: 'الحاشية «نص غائب»', reason: 'نصها غير موجود في المستند' })
+    const script = droppedWording(
+      {
+        code: 'element-removed',
+        params: { element: '<script>', count: 1 },
+        what: '<script>',
+        reason: 'removed: only paragraph and heading text is imported',
+      },
+      t,
+    )
+    expect(script.what).toBe('<script>')
+    expect(script.reason).toMatch(/^حُذف/)
+  })
+
+  it('shows what a newer server says when it does not know the code', () => {
+    const item = { code: 'something-new', what: 'a thing', reason: 'a reason' }
+    expect(droppedWording(item, t)).toEqual({ what: 'a thing', reason: 'a reason' })
+    expect(droppedWording({ what: 'old server', reason: 'no code' }, t)).toEqual({
+      what: 'old server',
+      reason: 'no code',
+    })
   })
 })

@@ -3,6 +3,7 @@
  * (a zip downloaded through a blob), and the import upload (XMLHttpRequest, so
  * that the upload's progress can be shown).
  */
+import type { TFunction } from 'i18next'
 import {
   ApiError,
   type DocumentSummary,
@@ -119,11 +120,19 @@ export async function exportDocuments(
   return { blob, filename }
 }
 
+/** Something an import left out: a code with its values, and the server's English wording. */
+export interface DroppedItem {
+  code?: string
+  params?: Record<string, string | number>
+  what: string
+  reason: string
+}
+
 export interface ImportReport {
   format: string
   paragraphs: number
   annotations: number
-  dropped: { what: string; reason: string }[]
+  dropped: DroppedItem[]
 }
 
 export interface ImportResult {
@@ -195,8 +204,52 @@ function isImportResult(body: unknown): body is ImportResult {
 }
 
 /** The report's `dropped` list, tolerant of a server that leaves it out. */
-export function droppedOf(report: ImportReport): { what: string; reason: string }[] {
+export function droppedOf(report: ImportReport): DroppedItem[] {
   return Array.isArray(report.dropped) ? report.dropped : []
+}
+
+/**
+ * An item of the import report in the reader's language, from its code; the
+ * server's English words for codes this app does not know (a newer server),
+ * and for details only the importer's libraries can word (Word's warnings,
+ * the annotation model's refusals).
+ */
+export function droppedWording(item: DroppedItem, t: TFunction): { what: string; reason: string } {
+  const value = (name: string) => String(item.params?.[name] ?? '')
+  switch (item.code) {
+    case 'element-removed':
+      return { what: item.what, reason: t('import.drops.elementRemoved') }
+    case 'word-formatting':
+      return { what: t('import.drops.wordFormatting'), reason: value('detail') }
+    case 'word-comments':
+      return {
+        what: t('import.drops.wordComments', { number: value('count') }),
+        reason: t('import.drops.wordCommentsReason'),
+      }
+    case 'annotation-invalid':
+      return {
+        what: t('import.drops.annotation', { text: value('text') }),
+        reason: t('import.drops.annotationInvalid', { detail: value('detail') }),
+      }
+    case 'link-target-missing':
+      return {
+        what: t('import.drops.link', { id: value('id'), target: value('target') }),
+        reason: t('import.drops.linkTargetMissing'),
+      }
+    case 'links-invalid':
+      return { what: t('import.drops.links', { id: value('id') }), reason: value('detail') }
+    case 'not-web-annotation':
+      return { what: t('import.drops.item'), reason: t('import.drops.notWebAnnotation') }
+    case 'unknown-kind':
+      return { what: item.what, reason: t('import.drops.unknownKind', { kind: value('kind') }) }
+    case 'text-not-found':
+      return {
+        what: t('import.drops.annotation', { text: value('text') }),
+        reason: t('import.drops.textNotFound'),
+      }
+    default:
+      return { what: item.what, reason: item.reason }
+  }
 }
 
 /**
