@@ -225,6 +225,63 @@ describe('accounts made by an administrator', () => {
     await screenshot(adminPage, 'accounts-admin-users')
   })
 
+  it('renames an account on the users page, and the server has the new name', async () => {
+    const rename = async (name: string) => {
+      await adminPage.getByTestId(`user-rename-${VIEWER.id}`).click()
+      const dialog = adminPage.getByTestId('rename-dialog')
+      await dialog.waitFor()
+      await adminPage.getByTestId('rename-display-name').fill(name)
+      await adminPage.getByTestId('rename-submit').click()
+      await dialog.waitFor({ state: 'hidden' })
+    }
+    // an empty name is refused in the dialog, which stays open
+    await adminPage.getByTestId(`user-rename-${VIEWER.id}`).click()
+    await adminPage.getByTestId('rename-display-name').fill('   ')
+    await adminPage.getByTestId('rename-submit').click()
+    await adminPage.getByTestId('rename-error').waitFor()
+    await adminPage.keyboard.press('Escape')
+    await adminPage.getByTestId('rename-dialog').waitFor({ state: 'hidden' })
+
+    await rename('قارئة الأرشيف')
+    const row = adminPage.getByTestId(`user-row-${VIEWER.id}`)
+    await adminPage.waitForFunction(
+      (id) =>
+        document
+          .querySelector(`[data-testid="user-row-${id}"]`)
+          ?.textContent?.includes('قارئة الأرشيف'),
+      VIEWER.id,
+    )
+    const { body } = await api<{ users: { id: string; displayName: string }[] }>(
+      '/api/users',
+      admin.headers,
+    )
+    expect(body.users.find((u) => u.id === VIEWER.id)?.displayName).toBe('قارئة الأرشيف')
+    await screenshot(adminPage, 'accounts-admin-renamed')
+    // back to the name the next tests expect
+    await rename(VIEWER.name)
+    await adminPage.waitForFunction(
+      ({ id, name }) =>
+        document.querySelector(`[data-testid="user-row-${id}"]`)?.textContent?.includes(name),
+      { id: VIEWER.id, name: VIEWER.name },
+    )
+    expect(await row.textContent()).not.toContain('قارئة الأرشيف')
+
+    // a new password set here is the one that signs in; then back to the one the next tests use
+    const resetTo = async (password: string) => {
+      await adminPage.getByTestId(`user-reset-${VIEWER.id}`).click()
+      await adminPage.getByTestId('reset-dialog').waitFor()
+      await adminPage.getByTestId('reset-password').fill(password)
+      await adminPage.getByTestId('reset-password-confirm').fill(password)
+      await adminPage.getByTestId('reset-submit').click()
+      await adminPage.getByTestId('reset-dialog').waitFor({ state: 'hidden' })
+    }
+    await resetTo('wael temporary password')
+    const signedIn = await newPage(server.url, 'viewer with a reset password')
+    await signInThroughLoginPage(signedIn, VIEWER.id, 'wael temporary password')
+    await signedIn.context().close()
+    await resetTo(VIEWER.password)
+  })
+
   it('lets the viewer read the demo live without changing it, present for the editor', async () => {
     const before = await storedParagraphs()
     viewerPage = await newPage(server.url, VIEWER.id)

@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useEffect, useId, useState } from 'react'
+import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { AppHeader } from '../components/AppHeader.js'
 import { useAuth, useSession } from '../components/AuthContext.js'
@@ -33,7 +33,7 @@ function byName(a: User, b: User): number {
   return a.displayName.localeCompare(b.displayName, 'ar') || a.id.localeCompare(b.id)
 }
 
-/** Administrators: every account, its role and whether it may sign in; new accounts; password resets. */
+/** Administrators: every account, its role and whether it may sign in; new accounts; names; password resets. */
 export function AdminUsersPage() {
   const { t } = useTranslation()
   const { abilities } = useSession()
@@ -65,6 +65,7 @@ function UserAdministration() {
   const [busyIds, setBusyIds] = useState<ReadonlySet<string>>(new Set())
   const [announcement, setAnnouncement] = useState('')
   const [resetting, setResetting] = useState<User | null>(null)
+  const [renaming, setRenaming] = useState<User | null>(null)
 
   const load = useCallback(
     (signal?: AbortSignal) => {
@@ -200,6 +201,7 @@ function UserAdministration() {
                     error={rowErrors.get(user.id) ?? ''}
                     onChange={(changes) => void change(user, changes)}
                     onReset={() => setResetting(user)}
+                    onRename={() => setRenaming(user)}
                   />
                 ))}
               </tbody>
@@ -221,6 +223,17 @@ function UserAdministration() {
           setAnnouncement(t('admin.created', { name: user.displayName }))
         }}
       />
+      <RenameDialog
+        user={renaming}
+        onClose={() => setRenaming(null)}
+        onDone={(updated) => {
+          replace(updated)
+          directory.reload()
+          setAnnouncement(t('admin.renamed', { name: updated.displayName }))
+          // one's own name is in the header and in presence
+          if (updated.id === self.id) void refresh()
+        }}
+      />
       <ResetPasswordDialog
         user={resetting}
         onClose={() => setResetting(null)}
@@ -237,6 +250,7 @@ function UserRow({
   error,
   onChange,
   onReset,
+  onRename,
 }: {
   user: User
   isSelf: boolean
@@ -244,6 +258,7 @@ function UserRow({
   error: string
   onChange(changes: { role?: Role; active?: boolean }): void
   onReset(): void
+  onRename(): void
 }) {
   const { t, i18n } = useTranslation()
   const created =
@@ -310,6 +325,16 @@ function UserRow({
           {created && <time dateTime={created}>{formatDateTime(created, i18n.language)}</time>}
         </td>
         <td className="user-row__actions">
+          <button
+            type="button"
+            className="button button--quiet"
+            aria-haspopup="dialog"
+            aria-label={t('admin.renameOf', { name: user.displayName })}
+            data-testid={`user-rename-${user.id}`}
+            onClick={onRename}
+          >
+            {t('admin.rename')}
+          </button>
           <button
             type="button"
             className="button button--quiet"
@@ -460,24 +485,46 @@ function NewUserForm({ onCreated }: { onCreated(user: User): void }) {
   )
 }
 
-function ResetPasswordDialog({
-  user,
-  onClose,
-  onDone,
-}: {
+interface AccountDialogProps {
   user: User | null
   onClose(): void
   onDone(user: User): void
+}
+
+/**
+ * A dialog that changes one account: the caller's fields, checked here before
+ * the change is sent, the server's refusal shown in place.
+ */
+function AccountChangeDialog({
+  user,
+  onClose,
+  onDone,
+  testId,
+  title,
+  intro,
+  submitLabel,
+  onOpen,
+  check,
+  send,
+  children,
+}: AccountDialogProps & {
+  /** Prefix of the dialog's test ids: `<testId>-dialog`, `-error`, `-submit`. */
+  testId: string
+  title: string
+  intro: string
+  submitLabel: string
+  /** Resets the caller's fields each time the dialog opens. */
+  onOpen(): void
+  check(): AccountProblem | undefined
+  send(user: User): Promise<User>
+  children(id: string): ReactNode
 }) {
   const { t } = useTranslation()
   const id = useId()
-  const [password, setPassword] = useState('')
-  const [confirm, setConfirm] = useState('')
   const { busy, error, setError, submit } = useSubmit()
   const modal = useModalDialog(user !== null, {
     onOpen: () => {
-      setPassword('')
-      setConfirm('')
+      onOpen()
       setError('')
     },
     onDismiss: onClose,
@@ -486,14 +533,13 @@ function ResetPasswordDialog({
   async function onSubmit(event: FormEvent) {
     event.preventDefault()
     if (!user || busy) return
-    const problem = newPasswordProblem(password, confirm)
+    const problem = check()
     if (problem) {
       setError(problemMessage(problem, t))
       return
     }
     await submit(async () => {
-      await updateUser(user.id, { password })
-      onDone(user)
+      onDone(await send(user))
       onClose()
     })
   }
@@ -503,14 +549,82 @@ function ResetPasswordDialog({
       ref={modal.ref}
       className="dialog"
       aria-labelledby={`${id}-title`}
-      data-testid="reset-dialog"
+      data-testid={`${testId}-dialog`}
       onClose={modal.onClose}
     >
       <form className="dialog__form" onSubmit={onSubmit} noValidate>
         <h2 id={`${id}-title`} className="dialog__title">
-          {t('admin.resetTitle', { name: user?.displayName ?? '' })}
+          {title}
         </h2>
-        <p className="dialog__intro">{t('admin.resetIntro')}</p>
+        <p className="dialog__intro">{intro}</p>
+        {children(id)}
+        <FormError message={error} testId={`${testId}-error`} />
+        <div className="dialog__actions">
+          <SubmitButton busy={busy} label={submitLabel} testId={`${testId}-submit`} />
+          <button type="button" className="button" onClick={onClose}>
+            {t('user.cancel')}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  )
+}
+
+/** The name colleagues see for an account (carets, presence, history); the account name stays. */
+function RenameDialog(props: AccountDialogProps) {
+  const { t } = useTranslation()
+  const [displayName, setDisplayName] = useState('')
+  return (
+    <AccountChangeDialog
+      {...props}
+      testId="rename"
+      title={t('admin.renameTitle', { name: props.user?.displayName ?? '' })}
+      intro={t('admin.renameIntro')}
+      submitLabel={t('admin.renameSubmit')}
+      onOpen={() => setDisplayName(props.user?.displayName ?? '')}
+      check={() => accountFormProblems({ displayName }).displayName}
+      send={async (user) => {
+        const updated = await updateUser(user.id, { displayName: displayName.trim() })
+        return { ...updated, active: updated.active !== false }
+      }}
+    >
+      {(id) => (
+        <TextField
+          id={`${id}-display-name`}
+          label={t('auth.displayName')}
+          value={displayName}
+          onChange={setDisplayName}
+          autoComplete="off"
+          maxLength={MAX_DISPLAY_NAME_LENGTH}
+          testId="rename-display-name"
+        />
+      )}
+    </AccountChangeDialog>
+  )
+}
+
+function ResetPasswordDialog(props: AccountDialogProps) {
+  const { t } = useTranslation()
+  const [password, setPassword] = useState('')
+  const [confirm, setConfirm] = useState('')
+  return (
+    <AccountChangeDialog
+      {...props}
+      testId="reset"
+      title={t('admin.resetTitle', { name: props.user?.displayName ?? '' })}
+      intro={t('admin.resetIntro')}
+      submitLabel={t('admin.resetSubmit')}
+      onOpen={() => {
+        setPassword('')
+        setConfirm('')
+      }}
+      check={() => newPasswordProblem(password, confirm)}
+      send={async (user) => {
+        await updateUser(user.id, { password })
+        return user
+      }}
+    >
+      {(id) => (
         <NewPasswordFields
           id={id}
           label={t('account.newPassword')}
@@ -520,14 +634,7 @@ function ResetPasswordDialog({
           onConfirmChange={setConfirm}
           testId="reset-password"
         />
-        <FormError message={error} testId="reset-error" />
-        <div className="dialog__actions">
-          <SubmitButton busy={busy} label={t('admin.resetSubmit')} testId="reset-submit" />
-          <button type="button" className="button" onClick={onClose}>
-            {t('user.cancel')}
-          </button>
-        </div>
-      </form>
-    </dialog>
+      )}
+    </AccountChangeDialog>
   )
 }
