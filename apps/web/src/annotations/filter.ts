@@ -198,9 +198,6 @@ export function reuseUnchanged<T extends Annotation>(
   return changed ? merged : previous
 }
 
-/** Where an annotation is now, in code points. */
-export type Span = { start: number; end: number }
-
 /**
  * The list after the changes `AnnotationReader.readChanges()` reported,
  * without reading every annotation again: changed entries are taken out and
@@ -214,7 +211,7 @@ export type Span = { start: number; end: number }
 export function applyChanges<T extends Annotation>(
   previous: readonly T[],
   changed: ReadonlyMap<string, T | null>,
-  spanOf: (id: string) => Span | null,
+  spanOf: (id: string) => Pick<Annotation, 'start' | 'end'> | null,
 ): readonly T[] | null {
   if (changed.size === 0) return previous
   const before = new Map<string, T>()

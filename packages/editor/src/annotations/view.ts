@@ -9,8 +9,9 @@
  * deeply, each change dispatched as a meta transaction; only the entries a
  * change touched are read again) and the ids to show as active, and repaints
  * the classes of the mark views whose kind or active state changed, without
- * redrawing any text (a long article has tens of thousands of them). Class changes are invisible to ProseMirror's DOM
- * observer (the mark views ignore their own attribute mutations).
+ * redrawing any text (a long article has tens of thousands of them). Class
+ * changes are invisible to ProseMirror's DOM observer (the mark views ignore
+ * their own attribute mutations).
  *
  * The plugin also reports hovering, lets the user pick a claim by clicking it,
  * snaps mouse selections to whole words (grapheme clusters with Shift or Alt
@@ -362,26 +363,24 @@ export function annotationViewPlugin({ document, events }: AnnotationViewPluginO
     },
     view(view) {
       const map = document ? annotationsMap(document) : null
-      const onChange = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
-        if (view.isDestroyed || !document) return
-        const previous = annotationViewKey.getState(view.state)?.kinds
-        const kinds = previous ? updatedKinds(document, previous, events) : readKinds(document)
+      const show = (kinds: Map<string, AnnotationKind>) => {
+        if (view.isDestroyed) return
         const meta: AnnotationViewMeta = { kinds }
         // dispatched even when no kind changed: undo state and listeners follow every change
         view.dispatch(view.state.tr.setMeta(annotationViewKey, meta))
       }
+      const onChange = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
+        if (!document) return
+        const previous = annotationViewKey.getState(view.state)?.kinds
+        show(previous ? updatedKinds(document, previous, events) : readKinds(document))
+      }
       map?.observeDeep(onChange)
-      // changes made while this view was being (re)created
+      // changes made while this view was being (re)created: everything may have changed
       if (
         document &&
         !sameKinds(readKinds(document), annotationViewKey.getState(view.state)?.kinds ?? new Map())
       ) {
-        queueMicrotask(() => {
-          if (view.isDestroyed) return
-          // everything may have changed: read every entry
-          const meta: AnnotationViewMeta = { kinds: readKinds(document) }
-          view.dispatch(view.state.tr.setMeta(annotationViewKey, meta))
-        })
+        queueMicrotask(() => show(readKinds(document)))
       }
       return {
         update(current, previous) {
