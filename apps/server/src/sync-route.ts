@@ -44,6 +44,7 @@ import { signedOut } from './auth/context.js'
 import { presentedCredential } from './auth/credentials.js'
 import type { RequestLimits } from './auth/limits.js'
 import type { OpenConnection, OpenConnections } from './auth/open-connections.js'
+import { sendFrame } from './shared-frames.js'
 
 interface SyncRouteOptions {
   store: DocumentStore
@@ -107,7 +108,7 @@ class SyncSocket implements WSEvents<unknown>, ClientTransport, ConnectionIdenti
   // node-server's adapter would add an options object per frame sent.
 
   send(frame: Uint8Array): void {
-    this.ws.send(frame)
+    sendFrame(this.ws, frame)
   }
 
   close(code: number, reason: string): void {
