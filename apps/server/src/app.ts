@@ -124,6 +124,7 @@ export function createApp(parts: AppParts): Hono {
       accounts,
       limits: parts.limits,
       openConnections: parts.openConnections,
+      maxEarlyBytes: config.maxFrameBytes,
     }),
   )
 

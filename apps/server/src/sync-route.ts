@@ -53,10 +53,20 @@ interface SyncRouteOptions {
   accounts: Accounts
   limits: RequestLimits
   openConnections: OpenConnections
+  /** What one connection may send while its document loads: at most this many bytes. */
+  maxEarlyBytes: number
 }
 
 /** What every connection of the route shares. */
-type RouteParts = Pick<SyncRouteOptions, 'sync' | 'logger' | 'openConnections'>
+type RouteParts = Pick<SyncRouteOptions, 'sync' | 'logger' | 'openConnections' | 'maxEarlyBytes'>
+
+/**
+ * Frames one connection may send while its document loads. A client that has
+ * not seen the document has little to say (its sync step 1, its presence, the
+ * keys typed while the page opens), and the core's rate limit only starts once
+ * the document is open: without a cap, a client could fill memory meanwhile.
+ */
+const MAX_EARLY_FRAMES = 256
 
 /**
  * A copy of a string that shares no memory with the one it came from. V8
@@ -84,8 +94,9 @@ class SyncSocket implements WSEvents<unknown>, ClientTransport, ConnectionIdenti
   /** Set by `onOpen`, before anything can be sent or closed. */
   private ws!: WebSocket
   private session: ClientSession | null = null
-  /** Frames that arrive while the document is still loading. */
+  /** Frames that arrive while the document is still loading, and their size. */
   private early: Uint8Array[] | null = null
+  private earlyBytes = 0
   private isClosed = false
 
   constructor(
@@ -166,7 +177,33 @@ class SyncSocket implements WSEvents<unknown>, ClientTransport, ConnectionIdenti
     }
     const frame = new Uint8Array(event.data as ArrayBuffer)
     if (this.session) this.session.receive(frame)
-    else this.early?.push(frame)
+    else if (this.early) this.holdUntilOpen(this.early, frame)
+  }
+
+  /**
+   * Keeps a frame for the document once it opens, within the early limits.
+   * Over them the client is told to come back: a y-websocket client reconnects
+   * by itself and sends again what its document holds, so nothing typed is lost.
+   */
+  private holdUntilOpen(early: Uint8Array[], frame: Uint8Array): void {
+    this.earlyBytes += frame.byteLength
+    if (early.length < MAX_EARLY_FRAMES && this.earlyBytes <= this.route.maxEarlyBytes) {
+      early.push(frame)
+      return
+    }
+    this.route.logger.warn(
+      {
+        ...this.logFields(),
+        code: 'too-much-before-open',
+        frames: early.length + 1,
+        bytes: this.earlyBytes,
+      },
+      'too much sent before the document opened; closing connection',
+    )
+    // Closed from here on: the document, once open, is left at once.
+    this.isClosed = true
+    this.early = null
+    this.close(CloseCode.tryAgainLater, 'too much sent before the document opened')
   }
 
   onClose(event: { code: number }): void {

@@ -1,8 +1,9 @@
 /**
  * Accounts and hardening against a real server: read-only viewers, access
  * changes reaching open connections, sign-in throttling, the one-time setup,
- * CSRF and CORS, security headers, limits on what one connection may send, and
- * no secrets in the logs.
+ * CSRF and CORS, security headers, limits on what one connection may send
+ * (also while its document is still loading, on PostgreSQL), and no secrets in
+ * the logs.
  */
 import { readParagraphs } from '@hashiya/document'
 import { encodeAwarenessFrame, encodeSyncStep1, encodeSyncUpdate } from '@hashiya/sync-protocol'
@@ -17,6 +18,13 @@ import {
   testAccount,
   waitFor,
 } from '@hashiya/testing'
+import {
+  createTestDatabase,
+  postgresUnavailable,
+  type TestDatabase,
+  withConnection,
+} from '@hashiya/testing/postgres'
+import { skipWithout } from '@hashiya/testing/required'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
@@ -51,8 +59,12 @@ interface RawSocket {
   frames: Uint8Array[]
 }
 
-async function rawSocket(documentId: string, token: string): Promise<RawSocket> {
-  const ws = new WebSocket(`${server.wsUrl}/sync/${documentId}?token=${encodeURIComponent(token)}`)
+async function rawSocket(
+  documentId: string,
+  token: string,
+  on: ServerProcess = server,
+): Promise<RawSocket> {
+  const ws = new WebSocket(`${on.wsUrl}/sync/${documentId}?token=${encodeURIComponent(token)}`)
   const frames: Uint8Array[] = []
   ws.on('message', (data: Buffer) => frames.push(new Uint8Array(data)))
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
@@ -303,6 +315,92 @@ describe('limits on one connection', () => {
     expect(closed.reason).toBe('rate-limited')
   })
 })
+
+describe.skipIf(skipWithout(await postgresUnavailable(), 'the early-frame limits', it))(
+  'limits while a document loads',
+  () => {
+    let database: TestDatabase
+    let loading: ServerProcess
+
+    beforeAll(async () => {
+      database = await createTestDatabase('early_frames')
+      loading = await startServerProcess({
+        env: { DATABASE_URL: database.url, MAX_FRAME_BYTES: String(64 * 1024) },
+      })
+    })
+
+    afterAll(async () => {
+      await loading?.stop()
+      loading?.cleanup()
+      await database?.drop()
+    })
+
+    /**
+     * Runs `work` while the document log cannot be read: a transaction of the
+     * test's holds the table, so every document that is not open yet stays loading.
+     */
+    async function whileLoadsWait<T>(work: () => Promise<T>): Promise<T> {
+      return withConnection(database.url, async (client) => {
+        await client.query('BEGIN')
+        await client.query('LOCK TABLE updates IN ACCESS EXCLUSIVE MODE')
+        try {
+          return await work()
+        } finally {
+          await client.query('COMMIT')
+        }
+      })
+    }
+
+    it('closes a client that sends too much before its document opens; a patient one is answered', async () => {
+      const account = await adminAccount(loading.url)
+      const created = await fetch(new URL('/api/documents', loading.url), {
+        method: 'POST',
+        headers: { ...account.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'يفتح ببطء', body: 'سطر أول' }),
+      })
+      expect(created.status).toBe(201)
+      const { id } = ((await created.json()) as { document: { id: string } }).document
+      const open = (documentId: string) => rawSocket(documentId, account.token, loading)
+      const step1 = encodeSyncStep1(Y.encodeStateVector(new Y.Doc()))
+
+      const { patient, chatty, bulky } = await whileLoadsWait(async () => {
+        const patient = await open(id)
+        patient.ws.send(step1)
+        const chatty = await open(id)
+        for (let i = 0; i < 300 && chatty.ws.readyState === WebSocket.OPEN; i++)
+          chatty.ws.send(step1)
+        const bulky = await open(id)
+        const half = encodeSyncUpdate(new Uint8Array(40 * 1024))
+        bulky.ws.send(half)
+        bulky.ws.send(half)
+        for (const closing of [chatty, bulky]) {
+          expect(await closing.closed).toEqual({
+            code: 1013,
+            reason: 'too much sent before the document opened',
+          })
+        }
+        // Still loading: the patient client has had nothing back yet.
+        expect(patient.frames).toEqual([])
+        return { patient, chatty, bulky }
+      })
+
+      // Once the document opens, the frame the patient client sent early is answered.
+      await waitFor(
+        async () => patient.frames.some((frame) => frame[0] === 0 && frame[1] === 1),
+        'the sync step 2 answering the early step 1',
+      )
+      expect(patient.ws.readyState).toBe(WebSocket.OPEN)
+      patient.ws.close()
+      const warnings = loading
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('too-much-before-open'))
+      expect(warnings).toHaveLength(2)
+      expect(chatty.frames).toEqual([])
+      expect(bulky.frames).toEqual([])
+    })
+  },
+)
 
 describe('sign-in attempts from one address', () => {
   it('are throttled whatever account they try', async () => {
