@@ -151,6 +151,7 @@ export async function startServer(config: Config, logger: AppLogger): Promise<Ru
     loginAttemptsPerAddress: config.loginAttemptsPerAddress,
     connectionsPerMinute: config.connectionsPerMinute,
     trustProxy: config.trustProxy,
+    redis: config.redis,
   })
   const openConnections = new OpenConnections(accounts, logger)
   // Access changes made on one instance close the connections every instance holds.
@@ -223,6 +224,7 @@ export async function startServer(config: Config, logger: AppLogger): Promise<Ru
         openConnections.close()
         await fanout?.close()
         await accessSignals?.close()
+        await limits.close()
         await accounts.close()
         await store.close()
       })()

@@ -15,6 +15,7 @@ import {
   adminAccount,
   type ServerProcess,
   startServerProcess,
+  TEST_PASSWORD,
   testAccount,
   waitFor,
 } from '@hashiya/testing'
@@ -312,6 +313,62 @@ describe.skipIf(skipWithout(unavailable, 'the cluster tests', it))(
       })
       expect(response.status).toBe(200)
       expect(await closed).toBe(4401)
+    })
+
+    it('shares rate limits between instances through Redis, and counts in memory while Redis is away', async () => {
+      const { servers } = await cluster('limits', 2, {
+        env: { LOGIN_FAILURES_PER_ACCOUNT: '4', CONNECTIONS_PER_MINUTE: '6' },
+      })
+      const [first, second] = servers as [ServerProcess, ServerProcess]
+      const signIn = async (on: ServerProcess, username: string, password: string) =>
+        (
+          await fetch(new URL('/api/session', on.url), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username, password }),
+          })
+        ).status
+      const guessed = await testAccount(first.url, 'guessed', 'editor')
+
+      // Two wrong guesses on each instance: four for the account, wherever they were made.
+      const guesses = [first, second, first, second]
+      const statuses: number[] = []
+      for (const [i, on] of guesses.entries()) statuses.push(await signIn(on, 'guessed', `wrong ${i}`))
+      expect(statuses).toEqual([401, 401, 401, 401])
+      expect(await signIn(second, 'guessed', TEST_PASSWORD)).toBe(429)
+      expect(await signIn(first, 'guessed', TEST_PASSWORD)).toBe(429)
+
+      // Six connection attempts a minute from this address, over both instances.
+      const upgrades: number[] = []
+      for (let i = 0; i < 8; i++) {
+        const on = i % 2 === 0 ? first : second
+        const socket = new WebSocket(`${on.wsUrl}/sync/${DEMO}?token=${guessed.token}`)
+        socket.on('error', () => {})
+        upgrades.push(
+          await new Promise<number>((resolve) => {
+            socket.once('open', () => resolve(101))
+            socket.once('unexpected-response', (_request, response) =>
+              resolve(response.statusCode ?? 0),
+            )
+          }),
+        )
+        socket.terminate()
+      }
+      expect(upgrades).toEqual([101, 101, 101, 101, 101, 101, 429, 429])
+
+      // Without Redis each instance counts on its own: sign-in still works, and is still throttled.
+      await redis.stop()
+      try {
+        const away = await testAccount(first.url, 'while-away', 'editor')
+        expect(away.token).toBeTruthy()
+        const meanwhile: number[] = []
+        for (let i = 0; i < 4; i++) meanwhile.push(await signIn(first, 'while-away', `wrong ${i}`))
+        expect(meanwhile).toEqual([401, 401, 401, 401])
+        expect(await signIn(first, 'while-away', TEST_PASSWORD)).toBe(429)
+        expect(await signIn(second, 'while-away', TEST_PASSWORD)).toBe(200)
+      } finally {
+        await redis.restart()
+      }
     })
 
     it('refuses writes while PostgreSQL is unreachable, with 1013, and recovers when it returns', async () => {

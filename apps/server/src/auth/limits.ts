@@ -1,12 +1,22 @@
 /**
  * Rate limits on what can be guessed or flooded: sign-in attempts (per account
- * and per address) and new connections (per address). In memory per instance
- * (rate-limiter-flexible); a brute force spread over several instances behind
- * a load balancer is slowed per instance.
+ * and per address) and new connections (per address), with rate-limiter-flexible.
+ *
+ * With Redis configured the counts live there, shared by every instance: a
+ * brute force spread over the instances behind a load balancer meets one
+ * limit, not one per instance. Should Redis be unreachable, each instance
+ * counts in its own memory meanwhile (the limiter's insurance), so sign-in
+ * stays both possible and throttled.
  */
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
+import { Redis } from 'ioredis'
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible'
 import { ApiError } from '../api/errors.js'
 
 export interface LimitSettings {
@@ -17,6 +27,8 @@ export interface LimitSettings {
   /** WebSocket connection attempts per address per minute. */
   connectionsPerMinute: number
   trustProxy: boolean
+  /** Where the counts are shared between instances; null: this instance's memory. */
+  redis: { url: string; keyPrefix: string } | null
 }
 
 const FIFTEEN_MINUTES = 15 * 60
@@ -44,7 +56,7 @@ function tooMany(res: RateLimiterRes, what: string): ApiError {
   return error
 }
 
-async function consume(limiter: RateLimiterMemory, key: string, what: string): Promise<void> {
+async function consume(limiter: RateLimiterAbstract, key: string, what: string): Promise<void> {
   try {
     await limiter.consume(key)
   } catch (error) {
@@ -54,23 +66,51 @@ async function consume(limiter: RateLimiterMemory, key: string, what: string): P
 }
 
 export class RequestLimits {
-  private readonly failuresByAccount: RateLimiterMemory
-  private readonly attemptsByAddress: RateLimiterMemory
-  private readonly connectionsByAddress: RateLimiterMemory
+  private readonly redis: Redis | null
+  private readonly failuresByAccount: RateLimiterAbstract
+  private readonly attemptsByAddress: RateLimiterAbstract
+  private readonly connectionsByAddress: RateLimiterAbstract
 
   constructor(readonly settings: LimitSettings) {
-    this.failuresByAccount = new RateLimiterMemory({
+    this.redis = settings.redis
+      ? new Redis(settings.redis.url, {
+          connectionName: 'hashiya-limits',
+          retryStrategy: (times: number) => Math.min(times * 100, 2_000),
+          // Fail at once while disconnected: the memory insurance answers instead.
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 0,
+        })
+      : null
+    // ioredis reconnects by itself; an error event without a listener would end the process.
+    this.redis?.on('error', () => {})
+    this.failuresByAccount = this.limiter('sign-in-failures', {
       points: settings.loginFailuresPerAccount,
       duration: FIFTEEN_MINUTES,
     })
-    this.attemptsByAddress = new RateLimiterMemory({
+    this.attemptsByAddress = this.limiter('sign-in-attempts', {
       points: settings.loginAttemptsPerAddress,
       duration: FIFTEEN_MINUTES,
     })
-    this.connectionsByAddress = new RateLimiterMemory({
+    this.connectionsByAddress = this.limiter('connections', {
       points: settings.connectionsPerMinute,
       duration: 60,
     })
+  }
+
+  private limiter(name: string, window: { points: number; duration: number }) {
+    const memory = new RateLimiterMemory({ ...window, keyPrefix: name })
+    if (!this.redis || !this.settings.redis) return memory
+    return new RateLimiterRedis({
+      ...window,
+      storeClient: this.redis,
+      keyPrefix: `${this.settings.redis.keyPrefix}limits:${name}`,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: memory,
+    })
+  }
+
+  async close(): Promise<void> {
+    await this.redis?.quit().catch(() => this.redis?.disconnect())
   }
 
   /** Before checking a password: throws 429 when this address or account is locked out. */
