@@ -333,7 +333,8 @@ describe.skipIf(skipWithout(unavailable, 'the cluster tests', it))(
       // Two wrong guesses on each instance: four for the account, wherever they were made.
       const guesses = [first, second, first, second]
       const statuses: number[] = []
-      for (const [i, on] of guesses.entries()) statuses.push(await signIn(on, 'guessed', `wrong ${i}`))
+      for (const [i, on] of guesses.entries())
+        statuses.push(await signIn(on, 'guessed', `wrong ${i}`))
       expect(statuses).toEqual([401, 401, 401, 401])
       expect(await signIn(second, 'guessed', TEST_PASSWORD)).toBe(429)
       expect(await signIn(first, 'guessed', TEST_PASSWORD)).toBe(429)
