@@ -55,6 +55,12 @@ const MIGRATIONS: readonly string[] = [
 
 export class SqliteAccountStore implements AccountStore {
   private readonly db: Database.Database
+  /**
+   * Each statement compiled once: every connection's admission reads the
+   * credential, the user and the grants, and compiling SQL cost more than
+   * running it (thousands of sockets joining at once).
+   */
+  private readonly prepared = new Map<string, Database.Statement>()
 
   constructor(options: { filename: string }) {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true })
@@ -85,32 +91,39 @@ export class SqliteAccountStore implements AccountStore {
     })()
   }
 
+  private statement(sql: string): Database.Statement {
+    let statement = this.prepared.get(sql)
+    if (!statement) {
+      statement = this.db.prepare(sql)
+      this.prepared.set(sql, statement)
+    }
+    return statement
+  }
+
   async getUser(id: string): Promise<StoredUser | null> {
-    const row = this.db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`).get(id) as
+    const row = this.statement(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`).get(id) as
       | UserRow
       | undefined
     return row ? userOf(row) : null
   }
 
   async listUsers(): Promise<StoredUser[]> {
-    return (
-      this.db.prepare(`SELECT ${USER_COLUMNS} FROM users ORDER BY id`).all() as UserRow[]
-    ).map(userOf)
+    return (this.statement(`SELECT ${USER_COLUMNS} FROM users ORDER BY id`).all() as UserRow[]).map(
+      userOf,
+    )
   }
 
   private insertUser(user: StoredUser): void {
     try {
-      this.db
-        .prepare(`INSERT INTO users (${USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-        .run(
-          user.id,
-          user.displayName,
-          user.role,
-          user.passwordHash,
-          user.active ? 1 : 0,
-          user.createdAt,
-          user.updatedAt,
-        )
+      this.statement(`INSERT INTO users (${USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
+        user.id,
+        user.displayName,
+        user.role,
+        user.passwordHash,
+        user.active ? 1 : 0,
+        user.createdAt,
+        user.updatedAt,
+      )
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
         throw new UserExistsError(user.id)
@@ -139,20 +152,18 @@ export class SqliteAccountStore implements AccountStore {
       Object.entries(patch).filter(([, value]) => value !== undefined),
     ) as UserPatch
     const next = { ...current, ...defined, updatedAt: at }
-    this.db
-      .prepare(
-        `UPDATE users SET display_name = ?, role = ?, password_hash = ?, active = ?, updated_at = ?
+    this.statement(
+      `UPDATE users SET display_name = ?, role = ?, password_hash = ?, active = ?, updated_at = ?
          WHERE id = ?`,
-      )
-      .run(next.displayName, next.role, next.passwordHash, next.active ? 1 : 0, at, id)
+    ).run(next.displayName, next.role, next.passwordHash, next.active ? 1 : 0, at, id)
     return next
   }
 
   private activeAdmins(): number {
     return (
-      this.db
-        .prepare(`SELECT count(*) AS n FROM users WHERE role = 'admin' AND active = 1`)
-        .get() as { n: number }
+      this.statement(
+        `SELECT count(*) AS n FROM users WHERE role = 'admin' AND active = 1`,
+      ).get() as { n: number }
     ).n
   }
 
@@ -161,79 +172,72 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   async saveCredential(credential: StoredCredential): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO credentials (token_hash, user_id, kind, created_at, expires_at)
+    this.statement(
+      `INSERT INTO credentials (token_hash, user_id, kind, created_at, expires_at)
          VALUES (?, ?, ?, ?, ?)`,
-      )
-      .run(
-        credential.tokenHash,
-        credential.userId,
-        credential.kind,
-        credential.createdAt,
-        credential.expiresAt,
-      )
+    ).run(
+      credential.tokenHash,
+      credential.userId,
+      credential.kind,
+      credential.createdAt,
+      credential.expiresAt,
+    )
   }
 
   async getCredential(tokenHash: string): Promise<StoredCredential | null> {
-    const row = this.db
-      .prepare(`SELECT ${CREDENTIAL_COLUMNS} FROM credentials WHERE token_hash = ?`)
-      .get(tokenHash) as StoredCredential | undefined
+    const row = this.statement(
+      `SELECT ${CREDENTIAL_COLUMNS} FROM credentials WHERE token_hash = ?`,
+    ).get(tokenHash) as StoredCredential | undefined
     return row ?? null
   }
 
   async deleteCredential(tokenHash: string): Promise<void> {
-    this.db.prepare('DELETE FROM credentials WHERE token_hash = ?').run(tokenHash)
+    this.statement('DELETE FROM credentials WHERE token_hash = ?').run(tokenHash)
   }
 
   async deleteCredentialsOf(userId: string): Promise<void> {
-    this.db.prepare('DELETE FROM credentials WHERE user_id = ?').run(userId)
+    this.statement('DELETE FROM credentials WHERE user_id = ?').run(userId)
   }
 
   async deleteExpiredCredentials(now: number): Promise<number> {
-    return this.db.prepare('DELETE FROM credentials WHERE expires_at <= ?').run(now).changes
+    return this.statement('DELETE FROM credentials WHERE expires_at <= ?').run(now).changes
   }
 
   async grantsOn(documentId: string): Promise<StoredGrant[]> {
-    return this.db
-      .prepare(
-        `SELECT ${GRANT_COLUMNS} FROM document_grants
+    return this.statement(
+      `SELECT ${GRANT_COLUMNS} FROM document_grants
          WHERE document_id = ? ORDER BY granted_at, user_id`,
-      )
-      .all(documentId) as StoredGrant[]
+    ).all(documentId) as StoredGrant[]
   }
 
   async setGrant(grant: StoredGrant): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO document_grants (document_id, user_id, level, granted_by, granted_at)
+    this.statement(
+      `INSERT INTO document_grants (document_id, user_id, level, granted_by, granted_at)
          VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (document_id, user_id)
          DO UPDATE SET level = excluded.level, granted_by = excluded.granted_by,
                        granted_at = excluded.granted_at`,
-      )
-      .run(grant.documentId, grant.userId, grant.level, grant.grantedBy, grant.grantedAt)
+    ).run(grant.documentId, grant.userId, grant.level, grant.grantedBy, grant.grantedAt)
   }
 
   async removeGrant(documentId: string, userId: string): Promise<boolean> {
     return (
-      this.db
-        .prepare('DELETE FROM document_grants WHERE document_id = ? AND user_id = ?')
-        .run(documentId, userId).changes > 0
+      this.statement('DELETE FROM document_grants WHERE document_id = ? AND user_id = ?').run(
+        documentId,
+        userId,
+      ).changes > 0
     )
   }
 
   async removeGrantsOn(documentId: string): Promise<void> {
-    this.db.prepare('DELETE FROM document_grants WHERE document_id = ?').run(documentId)
+    this.statement('DELETE FROM document_grants WHERE document_id = ?').run(documentId)
   }
 
   async documentsGrantedTo(userId: string): Promise<{ documentId: string; level: AccessLevel }[]> {
-    return this.db
-      .prepare(
-        `SELECT document_id AS documentId, level FROM document_grants
+    return this.statement(
+      `SELECT document_id AS documentId, level FROM document_grants
          WHERE user_id = ? OR user_id = '*'`,
-      )
-      .all(userId) as { documentId: string; level: AccessLevel }[]
+    ).all(userId) as { documentId: string; level: AccessLevel }[]
   }
 
   async close(): Promise<void> {
