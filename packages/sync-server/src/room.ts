@@ -152,27 +152,105 @@ export class Room {
     this.awareness = new Awareness(this.doc)
     // The server is not a collaborator: it announces no presence of its own.
     this.awareness.setLocalState(null)
-    this.doc.on('update', this.onDocUpdate)
+    this.doc.on('afterTransaction', this.onAfterTransaction)
     this.awareness.on('update', this.onAwarenessUpdate)
   }
 
-  private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
-    this.fullStateCache = null
-    if (origin === RemoteChange.instance) {
-      // Already durable (stored by another instance, or read back from the store).
-      this.broadcastUpdate(update)
+  /*
+   * How changes reach the store. A client's update is stored and relayed as the
+   * bytes it sent: with an 'update' listener Yjs encodes every transaction
+   * again, and for a long run of typing that re-encoding (it flattens the
+   * merged text item each time) cost more than the rest of applying it. Every
+   * other change is encoded by Yjs, with the listener attached only meanwhile.
+   */
+
+  /** Set while a client's update is applied: the transactions it caused. */
+  private clientApply: Y.Transaction[] | null = null
+  /** Set while `withEncodedChanges` runs: the 'update' listener takes every change. */
+  private encodingChanges = false
+
+  private readonly onAfterTransaction = (transaction: Y.Transaction) => {
+    const changed = integratedAnything(transaction)
+    if (changed) this.fullStateCache = null
+    if (this.encodingChanges) return
+    if (this.clientApply) {
+      this.clientApply.push(transaction)
       return
     }
+    // A change made some other way: stored all the same, as the server's.
+    if (changed) this.queue(changesOf(this.doc, transaction), 'server')
+  }
+
+  /**
+   * Applies a client's update. What changed nothing (a reconnecting client's
+   * step 2 repeats its whole delete set) is not stored; what Yjs could not
+   * integrate yet is, since the log must keep it until what it depends on
+   * arrives. Yjs may follow a remote change with a transaction of its own
+   * (removing duplicate formatting): that one is stored as the server's.
+   */
+  private applyClientUpdate(connection: RoomConnection, update: Uint8Array): void {
+    const { store } = this.doc
+    const pendingBefore = [store.pendingStructs, store.pendingDs]
+    const transactions: Y.Transaction[] = []
+    this.clientApply = transactions
+    let failure: unknown = null
+    try {
+      Y.applyUpdate(this.doc, update, connection)
+    } catch (error) {
+      failure = error
+    } finally {
+      this.clientApply = null
+    }
+    const keptPending =
+      store.pendingStructs !== pendingBefore[0] || store.pendingDs !== pendingBefore[1]
+    for (const transaction of transactions) {
+      const changed = integratedAnything(transaction)
+      if (transaction.origin !== connection) {
+        if (changed) this.queue(changesOf(this.doc, transaction), 'server')
+      } else if (failure) {
+        // Yjs keeps what it integrated before the bad part: stored and relayed too.
+        if (changed) this.queue(changesOf(this.doc, transaction), connection.identity.userId)
+      } else if (changed || keptPending) {
+        // A copy: the bytes are a view into the socket's read buffer, reused before the commit.
+        this.queue(update.slice(), connection.identity.userId)
+      }
+    }
+    if (failure) throw failure
+  }
+
+  /** Queues an applied change to be stored, then broadcast. */
+  private queue(update: Uint8Array, userId: string): void {
     this.options.observer?.updatesReceived?.(1)
-    const userId =
-      origin instanceof RoomConnection
-        ? origin.identity.userId
-        : origin instanceof ServerChange
-          ? origin.userId
-          : 'server'
     this.pending.push({ update, userId, receivedAt: Date.now() })
     this.unconfirmed += 1
     this.scheduleFlush()
+  }
+
+  /**
+   * Runs changes not made by a client, with Yjs encoding each transaction's:
+   * the server's own are queued as the user's; what is already durable
+   * (another instance's, or read back from the store) is only relayed, and
+   * only the part this doc lacked.
+   */
+  private withEncodedChanges<T>(apply: () => T): T {
+    this.encodingChanges = true
+    this.doc.on('update', this.onEncodedChange)
+    try {
+      return apply()
+    } finally {
+      this.doc.off('update', this.onEncodedChange)
+      this.encodingChanges = false
+    }
+  }
+
+  private readonly onEncodedChange = (update: Uint8Array, origin: unknown) => {
+    if (origin === RemoteChange.instance) this.broadcastUpdate(update)
+    else this.queue(update, origin instanceof ServerChange ? origin.userId : 'server')
+  }
+
+  /** Makes a change on a user's behalf (the REST API, importers), stored as theirs. */
+  changeAs<T>(userId: string, change: (doc: Y.Doc, origin: ServerChange) => T): T {
+    return this.withEncodedChanges(() => change(this.doc, new ServerChange(userId)))
   }
 
   private readonly onAwarenessUpdate = (
@@ -282,7 +360,9 @@ export class Room {
     switch (message.type) {
       case 'update': {
         if (message.toSeq > this.heldSeq) {
-          Y.applyUpdate(this.doc, message.update, RemoteChange.instance)
+          this.withEncodedChanges(() =>
+            Y.applyUpdate(this.doc, message.update, RemoteChange.instance),
+          )
           this.markHeld(message.fromSeq, message.toSeq)
         }
         this.options.observer?.remoteApplied?.(
@@ -320,10 +400,12 @@ export class Room {
           if (this.failed || this.destroyed) return
           const lacking = logged.filter((stored) => !this.heldAbove.has(stored.seq))
           if (lacking.length > 0) {
-            Y.applyUpdate(
-              this.doc,
-              Y.mergeUpdates(lacking.map((stored) => stored.update)),
-              RemoteChange.instance,
+            this.withEncodedChanges(() =>
+              Y.applyUpdate(
+                this.doc,
+                Y.mergeUpdates(lacking.map((stored) => stored.update)),
+                RemoteChange.instance,
+              ),
             )
           }
           for (const stored of logged) this.markHeld(stored.seq, stored.seq)
@@ -447,7 +529,7 @@ export class Room {
           this.droppedWrites += 1
           return
         }
-        Y.applyUpdate(this.doc, message.update, connection)
+        this.applyClientUpdate(connection, message.update)
         return
       case 'awareness':
         applyAwarenessUpdate(this.awareness, message.update, connection)
@@ -515,9 +597,27 @@ export class Room {
     this.destroyed = true
     if (this.gapTimer) clearTimeout(this.gapTimer)
     this.gapTimer = null
-    this.doc.off('update', this.onDocUpdate)
+    this.doc.off('afterTransaction', this.onAfterTransaction)
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
     this.doc.destroy()
   }
+}
+
+/** Whether a transaction added or deleted anything (a repeated update does neither). */
+function integratedAnything(transaction: Y.Transaction): boolean {
+  if (transaction.deleteSet.clients.size > 0) return true
+  for (const [client, clock] of transaction.afterState) {
+    if (transaction.beforeState.get(client) !== clock) return true
+  }
+  return false
+}
+
+/**
+ * An update holding what a transaction added, and every deletion the doc
+ * knows (Yjs exports no encoding of one transaction's deletions alone). Only
+ * for the rare changes that arrive without bytes of their own.
+ */
+function changesOf(doc: Y.Doc, transaction: Y.Transaction): Uint8Array {
+  return Y.encodeStateAsUpdate(doc, Y.encodeStateVector(transaction.beforeState))
 }

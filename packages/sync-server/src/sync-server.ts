@@ -10,7 +10,7 @@ import { createYDoc } from '@hashiya/document'
 import type { DocumentStore } from '@hashiya/storage'
 import { decodeClientMessage, ProtocolError, stampAwarenessUpdate } from '@hashiya/sync-protocol'
 import * as Y from 'yjs'
-import { Room, RoomConnection, ServerChange } from './room.js'
+import { Room, RoomConnection, type ServerChange } from './room.js'
 import {
   type ClientTransport,
   CloseCode,
@@ -439,7 +439,7 @@ export class SyncServer {
     try {
       // Changes computed on a stale doc (offsets, existing ids) would land wrong.
       if (this.clustered) await room.catchUp()
-      const result = change(room.doc, new ServerChange(userId))
+      const result = room.changeAs(userId, change)
       await room.whenFlushed()
       if (room.hasFailed) throw new StorageUnavailableError(documentId)
       return result
