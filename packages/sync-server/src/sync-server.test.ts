@@ -107,6 +107,48 @@ describe('SyncServer', () => {
     await server.shutdown()
   })
 
+  it('stores a client update as the bytes it sent, and one that changes nothing not at all', async () => {
+    const server = new SyncServer({ store, logger: silent })
+    const alice = await join(server, 'doc', 'alice')
+    await settle()
+    const before = Y.encodeStateVector(alice.doc)
+    appendParagraphText(alice.doc, 'أ')
+    const update = Y.encodeStateAsUpdate(alice.doc, before)
+    alice.session.receive(encodeSyncUpdate(update))
+    // the same update again, and a reconnecting client's step 2 (everything it has)
+    alice.session.receive(encodeSyncUpdate(update))
+    alice.session.receive(encodeSyncUpdate(Y.encodeStateAsUpdate(alice.doc)))
+    await settle()
+    const log = await store.readLog('doc')
+    expect(log.map((u) => u.userId)).toEqual(['system', 'alice'])
+    expect(log[1]?.update).toEqual(update)
+    await server.shutdown()
+  })
+
+  it('stores an update that waits for one it depends on, and loses nothing once that arrives', async () => {
+    const server = new SyncServer({ store, logger: silent })
+    const alice = await join(server, 'doc', 'alice')
+    const bob = await join(server, 'doc', 'bob')
+    await settle()
+    // alice types twice; the second update reaches the server first
+    let before = Y.encodeStateVector(alice.doc)
+    appendParagraphText(alice.doc, 'أ')
+    const first = Y.encodeStateAsUpdate(alice.doc, before)
+    before = Y.encodeStateVector(alice.doc)
+    appendParagraphText(alice.doc, 'ب')
+    const second = Y.encodeStateAsUpdate(alice.doc, before)
+    alice.session.receive(encodeSyncUpdate(second))
+    await settle()
+    alice.session.receive(encodeSyncUpdate(first))
+    await settle()
+    expect(readParagraphs(bob.doc)).toEqual(['بأنص'])
+    // what the store holds rebuilds the same document
+    const reloaded = new Y.Doc({ gc: false })
+    Y.applyUpdate(reloaded, Y.mergeUpdates((await store.readLog('doc')).map((u) => u.update)))
+    expect(readParagraphs(reloaded)).toEqual(['بأنص'])
+    await server.shutdown()
+  })
+
   it('broadcasts nothing until the store has committed it', async () => {
     let release!: () => void
     const gate = new Promise<void>((resolve) => {
