@@ -211,7 +211,7 @@ export class Room {
         // Yjs keeps what it integrated before the bad part: stored and relayed too.
         if (changed) this.queue(changesOf(this.doc, transaction), connection.identity.userId)
       } else if (changed || keptPending) {
-        // A copy: the bytes are a view into the socket's read buffer, reused before the commit.
+        // A copy that owns its bytes: the update is a view into the whole received frame.
         this.queue(update.slice(), connection.identity.userId)
       }
     }
