@@ -241,6 +241,11 @@ function syncAll(docs: Y.Doc[]): void {
 
 /** Several fixed seeds: reproducible runs that still explore different interleavings. */
 const SEEDS = [20261125, 1, 42, 7919, 104729]
+/**
+ * 100 runs of up to 60 steps on every replica take 2–5 s while CI builds and
+ * tests the other packages on the same two cores: more than vitest's default 5 s.
+ */
+const PROPERTY_TIMEOUT_MS = 60_000
 
 describe('concurrent annotation sessions', () => {
   it.each(SEEDS)(
@@ -303,5 +308,6 @@ describe('concurrent annotation sessions', () => {
         { numRuns: 100, seed },
       )
     },
+    PROPERTY_TIMEOUT_MS,
   )
 })
