@@ -55,7 +55,7 @@ export function sendFrame(ws: WebSocket, frame: Uint8Array): void {
 }
 
 /** The frame exactly as ws would put it on the wire from a server: final, binary, unmasked. */
-export function wireFrame(frame: Uint8Array): Buffer {
+function wireFrame(frame: Uint8Array): Buffer {
   const payload = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength)
   const parts = Sender.frame(payload, {
     fin: true,

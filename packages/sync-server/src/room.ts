@@ -164,8 +164,8 @@ export class Room {
    * other change is encoded by Yjs, with the listener attached only meanwhile.
    */
 
-  /** Set while a client's update is applied: the transactions it caused. */
-  private clientApply: Y.Transaction[] | null = null
+  /** Set while a client's update is applied: the transactions it caused, and which changed anything. */
+  private clientApply: { transaction: Y.Transaction; changed: boolean }[] | null = null
   /** Set while `withEncodedChanges` runs: the 'update' listener takes every change. */
   private encodingChanges = false
 
@@ -174,7 +174,7 @@ export class Room {
     if (changed) this.fullStateCache = null
     if (this.encodingChanges) return
     if (this.clientApply) {
-      this.clientApply.push(transaction)
+      this.clientApply.push({ transaction, changed })
       return
     }
     // A change made some other way: stored all the same, as the server's.
@@ -191,7 +191,7 @@ export class Room {
   private applyClientUpdate(connection: RoomConnection, update: Uint8Array): void {
     const { store } = this.doc
     const pendingBefore = [store.pendingStructs, store.pendingDs]
-    const transactions: Y.Transaction[] = []
+    const transactions: { transaction: Y.Transaction; changed: boolean }[] = []
     this.clientApply = transactions
     let failure: unknown = null
     try {
@@ -203,8 +203,7 @@ export class Room {
     }
     const keptPending =
       store.pendingStructs !== pendingBefore[0] || store.pendingDs !== pendingBefore[1]
-    for (const transaction of transactions) {
-      const changed = integratedAnything(transaction)
+    for (const { transaction, changed } of transactions) {
       if (transaction.origin !== connection) {
         if (changed) this.queue(changesOf(this.doc, transaction), 'server')
       } else if (failure) {

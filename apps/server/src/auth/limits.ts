@@ -66,23 +66,27 @@ async function consume(limiter: RateLimiterAbstract, key: string, what: string):
 }
 
 export class RequestLimits {
-  private readonly redis: Redis | null
+  /** The shared store of counts, and the prefix of this deployment's keys in it. */
+  private readonly redis: { client: Redis; keyPrefix: string } | null
   private readonly failuresByAccount: RateLimiterAbstract
   private readonly attemptsByAddress: RateLimiterAbstract
   private readonly connectionsByAddress: RateLimiterAbstract
 
   constructor(readonly settings: LimitSettings) {
     this.redis = settings.redis
-      ? new Redis(settings.redis.url, {
-          connectionName: 'hashiya-limits',
-          retryStrategy: (times: number) => Math.min(times * 100, 2_000),
-          // Fail at once while disconnected: the memory insurance answers instead.
-          enableOfflineQueue: false,
-          maxRetriesPerRequest: 0,
-        })
+      ? {
+          client: new Redis(settings.redis.url, {
+            connectionName: 'hashiya-limits',
+            retryStrategy: (times: number) => Math.min(times * 100, 2_000),
+            // Fail at once while disconnected: the memory insurance answers instead.
+            enableOfflineQueue: false,
+            maxRetriesPerRequest: 0,
+          }),
+          keyPrefix: settings.redis.keyPrefix,
+        }
       : null
     // ioredis reconnects by itself; an error event without a listener would end the process.
-    this.redis?.on('error', () => {})
+    this.redis?.client.on('error', () => {})
     this.failuresByAccount = this.limiter('sign-in-failures', {
       points: settings.loginFailuresPerAccount,
       duration: FIFTEEN_MINUTES,
@@ -99,18 +103,19 @@ export class RequestLimits {
 
   private limiter(name: string, window: { points: number; duration: number }) {
     const memory = new RateLimiterMemory({ ...window, keyPrefix: name })
-    if (!this.redis || !this.settings.redis) return memory
+    if (!this.redis) return memory
     return new RateLimiterRedis({
       ...window,
-      storeClient: this.redis,
-      keyPrefix: `${this.settings.redis.keyPrefix}limits:${name}`,
+      storeClient: this.redis.client,
+      keyPrefix: `${this.redis.keyPrefix}limits:${name}`,
       rejectIfRedisNotReady: true,
       insuranceLimiter: memory,
     })
   }
 
   async close(): Promise<void> {
-    await this.redis?.quit().catch(() => this.redis?.disconnect())
+    const client = this.redis?.client
+    await client?.quit().catch(() => client.disconnect())
   }
 
   /** Before checking a password: throws 429 when this address or account is locked out. */
