@@ -8,6 +8,7 @@ import { bodyOf, createYDoc, encodeDocumentFromParagraphs } from '@hashiya/docum
 import { SqliteDocumentStore } from '@hashiya/storage'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { InlineDeriver, WorkerDeriver } from './deriver.js'
 import { AuditTrail } from './index.js'
 
 describe('AuditTrail', () => {
@@ -144,5 +145,48 @@ describe('AuditTrail', () => {
     const key = (e: { action: string; annotationId: string; userId: string }) =>
       `${e.annotationId}:${e.action}:${e.userId}`
     expect(fromScratch.map(key).sort()).toEqual(stepwise.map(key).sort())
+  })
+
+  it('derives in its worker thread as it does inline', async () => {
+    // The worker as the server runs it: from the build, without the test
+    // runner's `source` resolution (tests run the TypeScript sources).
+    const worker = new WorkerDeriver(new URL('../dist/derivation-worker.js', import.meta.url), {
+      execArgv: [],
+    })
+    const trail = new AuditTrail(store, { deriver: worker })
+    let claim = ''
+    await as('leila', (doc) => {
+      claim = createAnnotation(doc, { kind: 'claim', start: 14, end: 33, author: 'leila' })
+    })
+    await trail.catchUp('d')
+    await as('sami', (doc) => updateAnnotation(doc, claim, { kind: 'denial' }, 'sami'))
+    await trail.catchUp('d')
+    await trail.close()
+    const events = await store.queryAuditEvents('d', { limit: 50 })
+    expect(events.map((e) => [e.userId, e.action, e.kind, e.text])).toEqual([
+      ['sami', 'kind-changed', 'denial', 'القصة قد تكون صحيحة'],
+      ['leila', 'created', 'claim', 'القصة قد تكون صحيحة'],
+    ])
+    expect((await store.readAuditProgress('d'))?.seq).toBe((await store.readLog('d')).at(-1)?.seq)
+  })
+
+  it('starts a replica again when the deriver lost it, without recording anything twice', async () => {
+    const deriver = new InlineDeriver()
+    const trail = new AuditTrail(store, { deriver })
+    await as('leila', (doc) => {
+      createAnnotation(doc, { kind: 'claim', start: 14, end: 33, author: 'leila' })
+    })
+    await trail.catchUp('d')
+    // As if the worker thread had died: the trail still counts on its replica.
+    deriver.forget('d')
+    await as('sami', (doc) => {
+      createAnnotation(doc, { kind: 'denial', start: 36, end: 43, author: 'sami' })
+    })
+    await trail.catchUp('d')
+    const events = await store.queryAuditEvents('d', { limit: 50 })
+    expect(events.map((e) => [e.userId, e.action, e.kind])).toEqual([
+      ['sami', 'created', 'denial'],
+      ['leila', 'created', 'claim'],
+    ])
   })
 })

@@ -11,6 +11,8 @@ export {
   type TrackedAnnotation,
 } from './audit.js'
 export { AuditTrail, type AuditTrailOptions } from './audit-trail.js'
+export type { DerivationRequest, DerivationResult } from './derivation.js'
+export { type Deriver, InlineDeriver, WorkerDeriver } from './deriver.js'
 export {
   type DocumentDiff,
   diffDocuments,
