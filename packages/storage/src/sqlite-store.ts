@@ -4,6 +4,12 @@
  * better-sqlite3 is synchronous, so a commit is on disk (in the WAL) before the
  * call returns; `synchronous=NORMAL` survives a crash of the server process, and
  * `FULL` (opt-in) also survives a power cut at the cost of an fsync per commit.
+ *
+ * Appends are committed in groups: every document's batch handed over in one
+ * turn of the event loop goes into one transaction (each in a savepoint of its
+ * own, so one failing document fails alone). With a thousand busy documents a
+ * commit per document was a fifth of the server's time, and the write-ahead
+ * log's checkpoints ran inside those commits.
  */
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
@@ -105,6 +111,13 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX versions_by_doc ON versions (doc_id, id);
    CREATE INDEX updates_by_time ON updates (doc_id, received_at);`,
 ]
+
+interface GroupedAppend {
+  id: string
+  updates: readonly UpdateToAppend[]
+  resolve(lastSeq: number): void
+  reject(error: unknown): void
+}
 
 export class SqliteDocumentStore implements DocumentStore {
   private readonly db: Database.Database
@@ -264,7 +277,47 @@ export class SqliteDocumentStore implements DocumentStore {
       if (!document) throw new DocumentMissingError(id)
       return document.last_seq
     }
-    return this.db.transaction(() => this.appendInTransaction(id, updates))()
+    return new Promise((resolve, reject) => {
+      this.appendGroup.push({ id, updates, resolve, reject })
+      if (this.appendGroup.length === 1) setImmediate(this.commitAppendGroup)
+    })
+  }
+
+  /** Appends handed over since the last group commit. */
+  private appendGroup: GroupedAppend[] = []
+
+  private readonly commitAppendGroup = (): void => {
+    const group = this.appendGroup
+    this.appendGroup = []
+    if (group.length === 0) return
+    const outcomes: ({ seq: number } | { error: unknown })[] = []
+    try {
+      if (group.length === 1) {
+        const { id, updates } = group[0] as GroupedAppend
+        outcomes.push({ seq: this.db.transaction(() => this.appendInTransaction(id, updates))() })
+      } else {
+        this.db.transaction(() => {
+          for (const { id, updates } of group) {
+            try {
+              // A transaction inside a transaction is a savepoint: a failure undoes this document's rows only.
+              outcomes.push({
+                seq: this.db.transaction(() => this.appendInTransaction(id, updates))(),
+              })
+            } catch (error) {
+              outcomes.push({ error })
+            }
+          }
+        })()
+      }
+    } catch (error) {
+      for (const append of group) append.reject(error)
+      return
+    }
+    group.forEach((append, index) => {
+      const outcome = outcomes[index] as { seq: number } | { error: unknown }
+      if ('seq' in outcome) append.resolve(outcome.seq)
+      else append.reject(outcome.error)
+    })
   }
 
   async writeSnapshot(id: string, state: Uint8Array, upToSeq: number): Promise<void> {
@@ -396,6 +449,8 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async close(): Promise<void> {
+    // Appends already handed over are committed, not lost.
+    this.commitAppendGroup()
     if (this.db.open) this.db.close()
   }
 }
