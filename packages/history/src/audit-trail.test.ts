@@ -6,7 +6,7 @@ import {
 } from '@hashiya/annotations'
 import { bodyOf, createYDoc, encodeDocumentFromParagraphs } from '@hashiya/document'
 import { SqliteDocumentStore } from '@hashiya/storage'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { InlineDeriver, WorkerDeriver } from './deriver.js'
 import { AuditTrail } from './index.js'
@@ -188,5 +188,23 @@ describe('AuditTrail', () => {
       ['sami', 'created', 'denial'],
       ['leila', 'created', 'claim'],
     ])
+  })
+
+  it('reads no old log when a restarted trail finds nothing new, and derives nothing once closed', async () => {
+    await as('leila', (doc) => {
+      createAnnotation(doc, { kind: 'claim', start: 14, end: 33, author: 'leila' })
+    })
+    await new AuditTrail(store).catchUp('d')
+    const restarted = new AuditTrail(store)
+    const reads = vi.spyOn(store, 'readLog')
+    await restarted.catchUp('d')
+    // only what follows the stored progress is read: the log before it is not needed yet
+    expect(reads.mock.calls).toEqual([['d', (await store.readAuditProgress('d'))?.seq]])
+    await restarted.close()
+    await as('sami', (doc) => {
+      createAnnotation(doc, { kind: 'denial', start: 36, end: 43, author: 'sami' })
+    })
+    await restarted.catchUp('d')
+    expect(await store.queryAuditEvents('d', { limit: 50 })).toHaveLength(1)
   })
 })

@@ -9,7 +9,7 @@
  * never on when a pass ran. Progress is stored with the events, so a restart
  * resumes where it stopped and never records an event twice.
  */
-import type { DocumentStore } from '@hashiya/storage'
+import type { DocumentStore, StoredUpdate } from '@hashiya/storage'
 import { type Deriver, startDeriver } from './deriver.js'
 
 /** How far the deriver's replica of a document has come. */
@@ -99,17 +99,24 @@ export class AuditTrail {
   }
 
   private async advance(documentId: string): Promise<void> {
+    // Shutting down: reads answer from what is stored.
+    if (this.closed) return
     let replica = this.replicas.get(documentId)
     let start: { seq: number; updates: Uint8Array[]; state: string | null } | undefined
-    if (!replica) {
+    let updates: StoredUpdate[]
+    if (replica) {
+      updates = await this.store.readLog(documentId, replica.seq)
+      if (updates.length === 0) return
+    } else {
       const progress = await this.store.readAuditProgress(documentId)
       const seq = progress?.seq ?? 0
+      updates = await this.store.readLog(documentId, seq)
+      // Nothing new: the log up to the progress is not read (history reads after a restart).
+      if (updates.length === 0) return
       const done = seq > 0 ? await this.store.readLog(documentId, 0, seq) : []
       start = { seq, updates: done.map((u) => u.update), state: progress?.state ?? null }
       replica = { seq, storedSeq: seq }
     }
-    const updates = await this.store.readLog(documentId, replica.seq)
-    if (updates.length === 0) return
     this.replicas.set(documentId, replica)
     const request = {
       documentId,

@@ -50,9 +50,9 @@ interface Waiting {
  * each document answers null, so the trail starts that replica again.
  */
 export class WorkerDeriver implements Deriver {
-  private worker: Worker | null = null
+  private current: { worker: Worker; waiting: Map<number, Waiting> } | null = null
   private nextId = 0
-  private readonly waiting = new Map<number, Waiting>()
+  private closed = false
 
   constructor(
     private readonly script = new URL('./derivation-worker.js', import.meta.url),
@@ -60,10 +60,11 @@ export class WorkerDeriver implements Deriver {
   ) {}
 
   derive(request: DerivationRequest): Promise<DerivationResult | null> {
-    const worker = this.thread()
+    if (this.closed) return Promise.reject(new Error('the audit deriver is closed'))
+    const { worker, waiting } = this.thread()
     const id = this.nextId++
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject })
+      waiting.set(id, { resolve, reject })
       // Referenced while a request is pending: shutdown waits for its answer.
       worker.ref()
       worker.postMessage({ id, request } satisfies DeriverMessage)
@@ -71,36 +72,42 @@ export class WorkerDeriver implements Deriver {
   }
 
   forget(documentId: string): void {
-    this.worker?.postMessage({ forget: documentId } satisfies DeriverMessage)
+    this.current?.worker.postMessage({ forget: documentId } satisfies DeriverMessage)
   }
 
   async close(): Promise<void> {
-    const worker = this.worker
-    this.worker = null
-    await worker?.terminate()
+    this.closed = true
+    const current = this.current
+    this.current = null
+    await current?.worker.terminate()
   }
 
-  private thread(): Worker {
-    if (this.worker) return this.worker
+  private thread(): { worker: Worker; waiting: Map<number, Waiting> } {
+    if (this.current) return this.current
     const worker = new Worker(this.script, this.workerOptions)
+    // Each thread answers only its own requests: a dead thread's late 'exit'
+    // must not fail what was since sent to its successor.
+    const waiting = new Map<number, Waiting>()
+    const thread = { worker, waiting }
     const lost = (error: Error) => {
-      if (this.worker === worker) this.worker = null
-      for (const entry of this.waiting.values()) entry.reject(error)
-      this.waiting.clear()
+      if (this.current === thread) this.current = null
+      for (const entry of waiting.values()) entry.reject(error)
+      waiting.clear()
     }
     worker.on('message', (reply: DeriverReply) => {
-      const entry = this.waiting.get(reply.id)
+      const entry = waiting.get(reply.id)
+      waiting.delete(reply.id)
+      if (waiting.size === 0) worker.unref()
       if (!entry) return
-      this.waiting.delete(reply.id)
-      if (this.waiting.size === 0) worker.unref()
       if ('error' in reply) entry.reject(new Error(reply.error))
       else entry.resolve(reply.result)
     })
+    worker.on('messageerror', lost)
     worker.on('error', lost)
     worker.on('exit', (code) => lost(new Error(`audit derivation thread exited (${code})`)))
     worker.unref()
-    this.worker = worker
-    return worker
+    this.current = thread
+    return thread
   }
 }
 

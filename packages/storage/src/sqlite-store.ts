@@ -2,8 +2,9 @@
  * SQLite backend (better-sqlite3, WAL): the embedded default, one file under DATA_DIR.
  *
  * better-sqlite3 is synchronous, so a commit is on disk (in the WAL) before the
- * call returns; `synchronous=NORMAL` survives a crash of the server process, and
- * `FULL` (opt-in) also survives a power cut at the cost of an fsync per commit.
+ * call returns (for appends, before their promise resolves); `synchronous=NORMAL`
+ * survives a crash of the server process, and `FULL` (opt-in) also survives a
+ * power cut at the cost of an fsync per commit.
  *
  * Appends are committed in groups: every document's batch handed over in one
  * turn of the event loop goes into one transaction (each in a savepoint of its
@@ -304,6 +305,9 @@ export class SqliteDocumentStore implements DocumentStore {
                 seq: this.db.transaction(() => this.appendInTransaction(id, updates))(),
               })
             } catch (error) {
+              // Some failures (disk full, I/O error) make SQLite roll back the whole
+              // transaction: then nothing of the group is stored, and all of it fails.
+              if (!this.db.inTransaction) throw error
               outcomes.push({ error })
             }
           }
