@@ -483,7 +483,8 @@ async function measureInBrowser(
     )
 
     await installProbes(page)
-    // --profile: a CPU profile and a trace of the page while typing and tagging.
+    // --profile: a CPU profile and a trace of the page while typing and tagging,
+    // and a CPU profile while a colleague types.
     const profiling = argv.includes('--profile') ? await context.newCDPSession(page) : null
     const profileBase = RESULTS.replace(/\.json$/, `-${words}-${pacing}`)
     if (profiling) {
@@ -544,7 +545,13 @@ async function measureInBrowser(
       process.stderr.write(`  page profile: ${profileBase}.cpuprofile\n`)
     }
     const panel = await scrollPanel(page)
+    if (profiling) await profiling.send('Profiler.start')
     const remote = await watchWhileColleagueTypes(page, () => colleague(COLLEAGUE_TYPING_MS))
+    if (profiling) {
+      const { profile } = await profiling.send('Profiler.stop')
+      writeFileSync(`${profileBase}-colleague.cpuprofile`, JSON.stringify(profile))
+      process.stderr.write(`  page profile while a colleague types: ${profileBase}-colleague.cpuprofile\n`)
+    }
     process.stderr.write(
       `  while a colleague types: frame p95 ${remote.frameMs?.p95} ms, longest task ${remote.longestTaskMs} ms\n`,
     )
