@@ -207,4 +207,23 @@ describe('AuditTrail', () => {
     await restarted.catchUp('d')
     expect(await store.queryAuditEvents('d', { limit: 50 })).toHaveLength(1)
   })
+
+  it('derives inline when its worker thread cannot start, after a few tries', async () => {
+    const broken = new WorkerDeriver(new URL('./no-such-worker.js', import.meta.url), {
+      execArgv: [],
+    })
+    const trail = new AuditTrail(store, { deriver: broken })
+    await as('leila', (doc) => {
+      createAnnotation(doc, { kind: 'claim', start: 14, end: 33, author: 'leila' })
+    })
+    const failures: unknown[] = []
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await trail.catchUp('d').catch((error: unknown) => failures.push(error))
+    }
+    expect(failures).toHaveLength(3)
+    await trail.catchUp('d')
+    await trail.close()
+    const events = await store.queryAuditEvents('d', { limit: 50 })
+    expect(events.map((e) => [e.userId, e.action, e.kind])).toEqual([['leila', 'created', 'claim']])
+  })
 })

@@ -45,6 +45,13 @@ interface Waiting {
 }
 
 /**
+ * Threads that die before answering anything, in a row, after which derivation
+ * runs inline: a thread that cannot start (a broken install) must not be
+ * started again for every pass of every document.
+ */
+const FAILED_STARTS_BEFORE_INLINE = 3
+
+/**
  * The derivation in a worker thread, started on first use. The thread holds
  * the replicas; if it dies, its replicas go with it and the next request for
  * each document answers null, so the trail starts that replica again.
@@ -53,6 +60,8 @@ export class WorkerDeriver implements Deriver {
   private current: { worker: Worker; waiting: Map<number, Waiting> } | null = null
   private nextId = 0
   private closed = false
+  private failedStarts = 0
+  private inline: InlineDeriver | null = null
 
   constructor(
     private readonly script = new URL('./derivation-worker.js', import.meta.url),
@@ -61,6 +70,7 @@ export class WorkerDeriver implements Deriver {
 
   derive(request: DerivationRequest): Promise<DerivationResult | null> {
     if (this.closed) return Promise.reject(new Error('the audit deriver is closed'))
+    if (this.inline) return this.inline.derive(request)
     const { worker, waiting } = this.thread()
     const id = this.nextId++
     return new Promise((resolve, reject) => {
@@ -72,6 +82,7 @@ export class WorkerDeriver implements Deriver {
   }
 
   forget(documentId: string): void {
+    this.inline?.forget(documentId)
     this.current?.worker.postMessage({ forget: documentId } satisfies DeriverMessage)
   }
 
@@ -89,12 +100,21 @@ export class WorkerDeriver implements Deriver {
     // must not fail what was since sent to its successor.
     const waiting = new Map<number, Waiting>()
     const thread = { worker, waiting }
+    let answered = false
+    let gone = false
     const lost = (error: Error) => {
       if (this.current === thread) this.current = null
+      if (!gone && !answered && !this.closed) {
+        this.failedStarts += 1
+        if (this.failedStarts >= FAILED_STARTS_BEFORE_INLINE) this.inline ??= new InlineDeriver()
+      }
+      gone = true
       for (const entry of waiting.values()) entry.reject(error)
       waiting.clear()
     }
     worker.on('message', (reply: DeriverReply) => {
+      answered = true
+      this.failedStarts = 0
       const entry = waiting.get(reply.id)
       waiting.delete(reply.id)
       if (waiting.size === 0) worker.unref()
