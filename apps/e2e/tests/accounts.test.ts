@@ -57,6 +57,11 @@ async function newPage(url: string, label: string): Promise<Page> {
   return page
 }
 
+/** The page comes back into view (another tab was in front): what it shows is asked again. */
+async function showAgain(page: Page): Promise<void> {
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')))
+}
+
 async function api<T>(
   path: string,
   headers: Record<string, string>,
@@ -356,6 +361,36 @@ describe('accounts made by an administrator', () => {
     await expectConnection(viewerPage, 'connected')
     console.info(`deactivation reached the open editor in ${elapsed} ms`)
   })
+
+  it('offers what a changed role allows on an open list once the page is shown again', async () => {
+    const page = await newPage(server.url, VIEWER.id)
+    await signInThroughLoginPage(page, VIEWER.id, VIEWER.password)
+    await page.getByTestId('document-list').waitFor()
+    // a viewer creates nothing
+    expect(await page.getByTestId('new-document-title').count()).toBe(0)
+    const promote = await api(
+      '/api/users/' + VIEWER.id,
+      {
+        ...admin.headers,
+        'content-type': 'application/json',
+      },
+      { method: 'PATCH', body: JSON.stringify({ role: 'editor' }) },
+    )
+    expect(promote.status).toBe(200)
+    await showAgain(page)
+    await page.getByTestId('new-document-title').waitFor({ timeout: 10_000 })
+    expect(await page.getByTestId('user-role').getAttribute('data-role')).toBe('editor')
+    await page.context().close()
+    const back = await api(
+      '/api/users/' + VIEWER.id,
+      {
+        ...admin.headers,
+        'content-type': 'application/json',
+      },
+      { method: 'PATCH', body: JSON.stringify({ role: 'viewer' }) },
+    )
+    expect(back.status).toBe(200)
+  })
 })
 
 describe('sharing a document', () => {
@@ -414,7 +449,8 @@ describe('sharing a document', () => {
       ]),
     )
 
-    await readerPage.reload()
+    // no reload: the list is asked again when its page is shown again
+    await showAgain(readerPage)
     const row = readerPage.locator(`[data-testid="document-row"][data-document-id="${documentId}"]`)
     await row.waitFor({ timeout: 10_000 })
     expect(await row.getAttribute('data-permission')).toBe('read')

@@ -16,8 +16,9 @@ import {
   signOut as signOutRequest,
 } from '../lib/accountsApi.js'
 import { ApiError, onForbidden, onSignedOut } from '../lib/api.js'
+import { useWhenShownAgain } from './useWhenShownAgain.js'
 
-/** After a 403, the session (role, abilities) is asked again at most this often. */
+/** After a 403, or when the page is shown again, the session (role, abilities) is asked again at most this often. */
 const FORBIDDEN_REFRESH_MS = 5000
 
 /** Why the sign-in page is shown: a message for the person, when there is one to give. */
@@ -169,6 +170,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       void refresh()
     })
   }, [refresh])
+
+  // the role may have changed while the page was out of view
+  useWhenShownAgain(() => {
+    if (state.status === 'signed-in') void refresh()
+  }, FORBIDDEN_REFRESH_MS)
 
   const value = useMemo(
     () => ({ state, signIn, completeSetup: setup, signOut, endSession, refresh, retry }),

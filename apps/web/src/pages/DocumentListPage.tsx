@@ -10,6 +10,7 @@ import { useIdentity } from '../components/IdentityContext.js'
 import { ImportDialog } from '../components/ImportDialog.js'
 import { NewDocumentForm } from '../components/NewDocumentForm.js'
 import { useDocumentTitle } from '../components/useDocumentTitle.js'
+import { useWhenShownAgain } from '../components/useWhenShownAgain.js'
 import { type DocumentSummary, deleteDocument, listDocuments } from '../lib/api.js'
 import { errorMessage } from '../lib/errors.js'
 import { listCapabilities } from '../lib/permissions.js'
@@ -18,6 +19,9 @@ type ListState =
   | { kind: 'loading' }
   | { kind: 'error'; message: string }
   | { kind: 'ready'; documents: DocumentSummary[] }
+
+/** The list is asked again when the page is shown again, at most this often. */
+const LIST_REFRESH_MS = 5000
 
 function newestFirst(a: DocumentSummary, b: DocumentSummary): number {
   return b.updatedAt.localeCompare(a.updatedAt)
@@ -57,6 +61,9 @@ export function DocumentListPage() {
     load(controller.signal)
     return () => controller.abort()
   }, [load])
+
+  // shared, created or deleted elsewhere while the page was out of view
+  useWhenShownAgain(() => load(undefined, true), LIST_REFRESH_MS)
 
   // documents that are gone (deleted here or elsewhere) are no longer selected
   const documents = state.kind === 'ready' ? state.documents : null
