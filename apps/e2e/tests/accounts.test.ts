@@ -363,33 +363,25 @@ describe('accounts made by an administrator', () => {
   })
 
   it('offers what a changed role allows on an open list once the page is shown again', async () => {
+    const setViewerRole = async (role: 'editor' | 'viewer') => {
+      const { status } = await api(
+        `/api/users/${VIEWER.id}`,
+        { ...admin.headers, 'content-type': 'application/json' },
+        { method: 'PATCH', body: JSON.stringify({ role }) },
+      )
+      expect(status).toBe(200)
+    }
     const page = await newPage(server.url, VIEWER.id)
     await signInThroughLoginPage(page, VIEWER.id, VIEWER.password)
     await page.getByTestId('document-list').waitFor()
     // a viewer creates nothing
     expect(await page.getByTestId('new-document-title').count()).toBe(0)
-    const promote = await api(
-      '/api/users/' + VIEWER.id,
-      {
-        ...admin.headers,
-        'content-type': 'application/json',
-      },
-      { method: 'PATCH', body: JSON.stringify({ role: 'editor' }) },
-    )
-    expect(promote.status).toBe(200)
+    await setViewerRole('editor')
     await showAgain(page)
     await page.getByTestId('new-document-title').waitFor({ timeout: 10_000 })
     expect(await page.getByTestId('user-role').getAttribute('data-role')).toBe('editor')
     await page.context().close()
-    const back = await api(
-      '/api/users/' + VIEWER.id,
-      {
-        ...admin.headers,
-        'content-type': 'application/json',
-      },
-      { method: 'PATCH', body: JSON.stringify({ role: 'viewer' }) },
-    )
-    expect(back.status).toBe(200)
+    await setViewerRole('viewer')
   })
 })
 
