@@ -107,6 +107,20 @@ describe('SyncServer', () => {
     await server.shutdown()
   })
 
+  it('says when what an open document applied is in the store', async () => {
+    const server = new SyncServer({ store, logger: silent })
+    const alice = await join(server, 'doc', 'alice')
+    await settle()
+    alice.edit((doc) => appendParagraphText(doc, 'أ'))
+    // applied (a read sees it) before it is committed
+    expect((await server.read('doc', readParagraphs))?.join('')).toContain('أ')
+    expect((await store.readLog('doc')).map((u) => u.userId)).toEqual(['system'])
+    await server.whenStored('doc')
+    expect((await store.readLog('doc')).map((u) => u.userId)).toEqual(['system', 'alice'])
+    await server.whenStored('not-open')
+    await server.shutdown()
+  })
+
   it('stores a client update as the bytes it sent, and one that changes nothing not at all', async () => {
     const server = new SyncServer({ store, logger: silent })
     const alice = await join(server, 'doc', 'alice')

@@ -424,6 +424,17 @@ export class SyncServer {
   }
 
   /**
+   * Resolves once every change the open document has applied so far is in the
+   * store (at once when it is not open). Reads of the store (history, diffs,
+   * new versions) then include what clients and `read` already see: a change
+   * is applied a turn or two before its commit.
+   */
+  async whenStored(documentId: string): Promise<void> {
+    const room = this.rooms.get(documentId)?.room
+    if (room && !room.hasFailed) await room.whenFlushed()
+  }
+
+  /**
    * Changes a document on a user's behalf through the same path as a client's
    * edit: applied to the live doc, stored, then broadcast. Resolves once the
    * change is durable; rejects with `DocumentNotFoundError`, or with whatever

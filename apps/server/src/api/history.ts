@@ -113,6 +113,7 @@ export function historyRoutes(options: HistoryRoutesOptions): Hono {
   const upToDate = async (c: Context) => {
     const documentId = documentIdOf(c)
     if (!(await store.getDocument(documentId))) throw documentNotFound(documentId)
+    await sync.whenStored(documentId)
     await trail.catchUp(documentId)
     return documentId
   }
@@ -162,6 +163,7 @@ export function historyRoutes(options: HistoryRoutesOptions): Hono {
 
   app.get('/diff', async (c) => {
     const documentId = documentIdOf(c)
+    await sync.whenStored(documentId)
     const summary = await store.getDocument(documentId)
     if (!summary) throw documentNotFound(documentId)
     const fromAt = c.req.query('from')
@@ -225,11 +227,12 @@ export function historyRoutes(options: HistoryRoutesOptions): Hono {
   app.post('/versions', async (c) => {
     const documentId = documentIdOf(c)
     const input = await readJson(c, versionBody, 'invalid-version')
+    // what the server has applied (the lead's last keystrokes included) is in the version
+    await sync.whenStored(documentId)
     const summary = await store.getDocument(documentId)
     if (!summary) throw documentNotFound(documentId)
     const version = await store.createVersion(documentId, {
       name: input.name,
-      // updates are broadcast only once stored: this is the state every client has seen
       seq: summary.lastSeq,
       createdBy: options.userIdOf(c),
       createdAt: Date.now(),
