@@ -377,11 +377,14 @@ describe('accounts made by an administrator', () => {
     // a viewer creates nothing
     expect(await page.getByTestId('new-document-title').count()).toBe(0)
     await setViewerRole('editor')
-    await showAgain(page)
-    await page.getByTestId('new-document-title').waitFor({ timeout: 10_000 })
-    expect(await page.getByTestId('user-role').getAttribute('data-role')).toBe('editor')
-    await page.context().close()
-    await setViewerRole('viewer')
+    try {
+      await showAgain(page)
+      await page.getByTestId('new-document-title').waitFor({ timeout: 10_000 })
+      expect(await page.getByTestId('user-role').getAttribute('data-role')).toBe('editor')
+    } finally {
+      await page.context().close()
+      await setViewerRole('viewer')
+    }
   })
 })
 

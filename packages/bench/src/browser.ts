@@ -550,7 +550,9 @@ async function measureInBrowser(
     if (profiling) {
       const { profile } = await profiling.send('Profiler.stop')
       writeFileSync(`${profileBase}-colleague.cpuprofile`, JSON.stringify(profile))
-      process.stderr.write(`  page profile while a colleague types: ${profileBase}-colleague.cpuprofile\n`)
+      process.stderr.write(
+        `  page profile while a colleague types: ${profileBase}-colleague.cpuprofile\n`,
+      )
     }
     process.stderr.write(
       `  while a colleague types: frame p95 ${remote.frameMs?.p95} ms, longest task ${remote.longestTaskMs} ms\n`,

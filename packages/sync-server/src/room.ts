@@ -439,6 +439,15 @@ export class Room {
     if (summary && summary.lastSeq > this.heldSeq) await this.resync()
   }
 
+  /**
+   * Resolves once every change applied so far is durable and sent, and not
+   * later: each apply chains its flush at once, so the chain as it is now
+   * covers them (unlike `whenFlushed`, it does not wait for later typing).
+   */
+  whenAppliedStored(): Promise<void> {
+    return this.flushed
+  }
+
   /** Waits until every change applied so far is durable and sent. */
   async whenFlushed(): Promise<void> {
     let current: Promise<void>

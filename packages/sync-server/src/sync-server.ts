@@ -427,11 +427,12 @@ export class SyncServer {
    * Resolves once every change the open document has applied so far is in the
    * store (at once when it is not open). Reads of the store (history, diffs,
    * new versions) then include what clients and `read` already see: a change
-   * is applied a turn or two before its commit.
+   * is applied a turn or two before its commit. Only this instance's changes:
+   * another instance's are in the store before they arrive here.
    */
   async whenStored(documentId: string): Promise<void> {
     const room = this.rooms.get(documentId)?.room
-    if (room && !room.hasFailed) await room.whenFlushed()
+    if (room && !room.hasFailed) await room.whenAppliedStored()
   }
 
   /**

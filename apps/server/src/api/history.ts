@@ -194,6 +194,7 @@ export function historyRoutes(options: HistoryRoutesOptions): Hono {
   app.post('/restore', async (c) => {
     const documentId = documentIdOf(c)
     const input = await readJson(c, restoreBody, 'invalid-restore')
+    await sync.whenStored(documentId)
     if (!(await store.getDocument(documentId))) throw documentNotFound(documentId)
     const from = await point(documentId, input.at)
     const past = await loadDocumentAt(store, documentId, from.seq)
@@ -217,6 +218,7 @@ export function historyRoutes(options: HistoryRoutesOptions): Hono {
 
   app.get('/versions', async (c) => {
     const documentId = documentIdOf(c)
+    await sync.whenStored(documentId)
     if (!(await store.getDocument(documentId))) throw documentNotFound(documentId)
     const versions = await listVersions(store, documentId, { pauseMs: options.checkpointAfterMs })
     return c.json({

@@ -34,6 +34,8 @@ export async function readAt<T>(
     if (value === null) throw documentNotFound(documentId)
     return { value, at: null }
   }
+  // a time or position just passed may name a change applied but not yet stored
+  await parts.sync.whenStored(documentId)
   if (!(await parts.store.getDocument(documentId))) throw documentNotFound(documentId)
   let point: HistoryPoint
   try {

@@ -5,6 +5,7 @@ import {
   useContext,
   useEffect,
   useMemo,
+  useRef,
   useState,
 } from 'react'
 import {
@@ -147,11 +148,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     )
   }, [])
 
+  // Refreshes overlap (a 403, the page shown again, a permission change): the newest answers.
+  const latestRefresh = useRef(0)
   const refresh = useCallback(async () => {
+    const ticket = ++latestRefresh.current
     try {
       const session = await getSession()
+      if (ticket !== latestRefresh.current) return
       setState((current) =>
-        current.status === 'signed-in' ? { status: 'signed-in', session } : current,
+        // signed out and in as someone else meanwhile: not theirs
+        current.status === 'signed-in' && current.session.user.id === session.user.id
+          ? { status: 'signed-in', session }
+          : current,
       )
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) endSession('expired')
@@ -173,7 +181,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   // the role may have changed while the page was out of view
   useWhenShownAgain(() => {
-    if (state.status === 'signed-in') void refresh()
+    if (state.status !== 'signed-in') return false
+    void refresh()
+    return true
   }, FORBIDDEN_REFRESH_MS)
 
   const value = useMemo(

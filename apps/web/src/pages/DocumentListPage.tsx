@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { forgetLocalCopy } from '../collab/localCopy.js'
 import { AppHeader } from '../components/AppHeader.js'
@@ -41,15 +41,26 @@ export function DocumentListPage() {
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set())
   const [importing, setImporting] = useState(false)
 
+  // Answers to a load started before a newer load or a change made here (a
+  // rename, a deletion) are out of date: they would bring a deleted row back.
+  const generation = useRef(0)
   const load = useCallback(
     (signal?: AbortSignal, quiet = false) => {
-      // a quiet reload keeps the list (and its selection) on screen while it asks
+      const asked = ++generation.current
+      // a quiet reload keeps the list (and its selection) on screen while it asks, and if it fails
       setState((current) => (quiet && current.kind === 'ready' ? current : { kind: 'loading' }))
       listDocuments(signal).then(
-        (documents) => setState({ kind: 'ready', documents: [...documents].sort(newestFirst) }),
+        (documents) => {
+          if (asked !== generation.current) return
+          setState({ kind: 'ready', documents: [...documents].sort(newestFirst) })
+        },
         (error: unknown) => {
-          if (signal?.aborted) return
-          setState({ kind: 'error', message: errorMessage(error, t) })
+          if (signal?.aborted || asked !== generation.current) return
+          setState((current) =>
+            quiet && current.kind === 'ready'
+              ? current
+              : { kind: 'error', message: errorMessage(error, t) },
+          )
         },
       )
     },
@@ -63,7 +74,10 @@ export function DocumentListPage() {
   }, [load])
 
   // shared, created or deleted elsewhere while the page was out of view
-  useWhenShownAgain(() => load(undefined, true), LIST_REFRESH_MS)
+  useWhenShownAgain(() => {
+    load(undefined, true)
+    return true
+  }, LIST_REFRESH_MS)
 
   // documents that are gone (deleted here or elsewhere) are no longer selected
   const documents = state.kind === 'ready' ? state.documents : null
@@ -86,6 +100,7 @@ export function DocumentListPage() {
   }
 
   function replace(document: DocumentSummary) {
+    generation.current += 1
     setState((current) =>
       current.kind === 'ready'
         ? {
@@ -107,6 +122,7 @@ export function DocumentListPage() {
       await deleteDocument(toDelete.id)
       const deleted = toDelete
       void forgetLocalCopy(store, identity.id, deleted.id)
+      generation.current += 1
       setState((current) =>
         current.kind === 'ready'
           ? { kind: 'ready', documents: current.documents.filter((d) => d.id !== deleted.id) }
