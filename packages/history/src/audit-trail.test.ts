@@ -226,4 +226,28 @@ describe('AuditTrail', () => {
     const events = await store.queryAuditEvents('d', { limit: 50 })
     expect(events.map((e) => [e.userId, e.action, e.kind])).toEqual([['leila', 'created', 'claim']])
   })
+
+  it('keeps nothing for a document read while nobody has it open, and stores how far it read', async () => {
+    const deriver = new InlineDeriver()
+    const derive = vi.spyOn(deriver, 'derive')
+    const forget = vi.spyOn(deriver, 'forget')
+    const trail = new AuditTrail(store, { deriver })
+    await as('leila', (doc) => {
+      createAnnotation(doc, { kind: 'claim', start: 14, end: 33, author: 'leila' })
+    })
+    await trail.catchUp('d')
+    // typing that touches no annotation: a plain pass would not store this progress
+    await as('sami', (doc) =>
+      ((bodyOf(doc).get(1) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'و'),
+    )
+    await trail.catchUpAndRelease('d')
+    const last = (await store.readLog('d')).at(-1)?.seq
+    expect((await store.readAuditProgress('d'))?.seq).toBe(last)
+    // the replica is dropped, and reading again derives nothing
+    expect(forget).toHaveBeenCalledWith('d')
+    expect(derive).toHaveBeenCalledTimes(2)
+    await trail.catchUpAndRelease('d')
+    expect(derive).toHaveBeenCalledTimes(2)
+    expect(await store.queryAuditEvents('d', { limit: 50 })).toHaveLength(1)
+  })
 })

@@ -75,9 +75,28 @@ export class AuditTrail {
    * for the same document share one pass and then run once more.
    */
   catchUp(documentId: string): Promise<void> {
+    return this.enqueue(documentId, () => this.advance(documentId))
+  }
+
+  /**
+   * `catchUp` for a document nobody has open (its history is being read): the
+   * progress is stored whatever the pass found, and the replica is dropped, so
+   * reading it again reads and keeps nothing more.
+   */
+  catchUpAndRelease(documentId: string): Promise<void> {
+    return this.enqueue(documentId, async () => {
+      try {
+        await this.advance(documentId, true)
+      } finally {
+        this.forget(documentId)
+      }
+    })
+  }
+
+  private enqueue(documentId: string, pass: () => Promise<void>): Promise<void> {
     const previous = this.running.get(documentId) ?? Promise.resolve()
     // A failed earlier pass (storage down) must not fail this one before it starts.
-    const next = previous.catch(() => {}).then(() => this.advance(documentId))
+    const next = previous.catch(() => {}).then(pass)
     this.running.set(documentId, next)
     const forget = () => {
       if (this.running.get(documentId) === next) this.running.delete(documentId)
@@ -98,7 +117,7 @@ export class AuditTrail {
     this.deriver.forget(documentId)
   }
 
-  private async advance(documentId: string): Promise<void> {
+  private async advance(documentId: string, storeProgress = false): Promise<void> {
     // Shutting down: reads answer from what is stored.
     if (this.closed) return
     let replica = this.replicas.get(documentId)
@@ -122,7 +141,7 @@ export class AuditTrail {
       documentId,
       start,
       updates,
-      stateDueAtSeq: replica.storedSeq + STORE_QUIET_PROGRESS_EVERY,
+      stateDueAtSeq: storeProgress ? 0 : replica.storedSeq + STORE_QUIET_PROGRESS_EVERY,
     }
     let result: Awaited<ReturnType<Deriver['derive']>>
     try {
@@ -131,7 +150,7 @@ export class AuditTrail {
         if (start) throw new Error('the audit deriver did not start a replica')
         // The deriver lost its replicas (its thread restarted): start this one again.
         this.replicas.delete(documentId)
-        return await this.advance(documentId)
+        return await this.advance(documentId, storeProgress)
       }
       if (result.state !== null) {
         await this.store.appendAuditEvents(documentId, result.records, {

@@ -114,7 +114,9 @@ export function historyRoutes(options: HistoryRoutesOptions): Hono {
     const documentId = documentIdOf(c)
     if (!(await store.getDocument(documentId))) throw documentNotFound(documentId)
     await sync.whenStored(documentId)
-    await trail.catchUp(documentId)
+    // An open document's replica follows its commits; a closed one's is not kept.
+    if (sync.isLoaded(documentId)) await trail.catchUp(documentId)
+    else await trail.catchUpAndRelease(documentId)
     return documentId
   }
 
