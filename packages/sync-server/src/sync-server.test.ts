@@ -121,6 +121,31 @@ describe('SyncServer', () => {
     await server.shutdown()
   })
 
+  it('resolves a change once it is stored, while a client goes on typing', async () => {
+    const server = new SyncServer({ store, logger: silent })
+    const alice = await join(server, 'doc', 'alice')
+    await settle()
+    let typing = true
+    let keys = 0
+    const typist = (async () => {
+      while (typing && keys < 200) {
+        alice.edit((doc) => appendParagraphText(doc, 'ا'))
+        keys += 1
+        await tick()
+      }
+    })()
+    await tick()
+    await server.change('doc', 'lead', (doc, origin) =>
+      doc.transact(() => appendParagraphText(doc, 'ب'), origin),
+    )
+    const keysWhenDone = keys
+    typing = false
+    await typist
+    expect(keysWhenDone).toBeLessThan(200)
+    expect((await store.readLog('doc')).map((u) => u.userId)).toContain('lead')
+    await server.shutdown()
+  })
+
   it('stores a client update as the bytes it sent, and one that changes nothing not at all', async () => {
     const server = new SyncServer({ store, logger: silent })
     const alice = await join(server, 'doc', 'alice')

@@ -452,7 +452,8 @@ export class SyncServer {
       // Changes computed on a stale doc (offsets, existing ids) would land wrong.
       if (this.clustered) await room.catchUp()
       const result = room.changeAs(userId, change)
-      await room.whenFlushed()
+      // This change's commit, not the typing that follows it.
+      await room.whenAppliedStored()
       if (room.hasFailed) throw new StorageUnavailableError(documentId)
       return result
     } finally {
