@@ -10,6 +10,7 @@
  * resumes where it stopped and never records an event twice.
  */
 import type { DocumentStore, StoredUpdate } from '@hashiya/storage'
+import type { DerivationResult } from './derivation.js'
 import { type Deriver, startDeriver } from './deriver.js'
 
 /** How far the deriver's replica of a document has come. */
@@ -71,8 +72,8 @@ export class AuditTrail {
   }
 
   /**
-   * Derives events for every logged update not processed yet. Concurrent calls
-   * for the same document share one pass and then run once more.
+   * Derives events for every logged update not processed yet. Passes for the
+   * same document run one after another (a later one finds what is left).
    */
   catchUp(documentId: string): Promise<void> {
     return this.enqueue(documentId, () => this.advance(documentId))
@@ -143,7 +144,7 @@ export class AuditTrail {
       updates,
       stateDueAtSeq: storeProgress ? 0 : replica.storedSeq + STORE_QUIET_PROGRESS_EVERY,
     }
-    let result: Awaited<ReturnType<Deriver['derive']>>
+    let result: DerivationResult | null
     try {
       result = await this.deriver.derive(request)
       if (!result) {
