@@ -2,7 +2,7 @@
  * Two people in two browsers on the demo article: live Arabic typing with
  * remote carets, presence, and a connection indicator that follows the server.
  */
-import { bodyOf, createYDoc, readParagraphs } from '@hashiya/document'
+import { blocksOf, createYDoc, readParagraphs } from '@hashiya/document'
 import { type ServerProcess, startServerProcess, testAccount } from '@hashiya/testing'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -124,7 +124,7 @@ describe('a stock y-websocket client next to the editor', () => {
     })
     try {
       await expect.poll(() => provider.synced, { timeout: 10_000 }).toBe(true)
-      const first = bodyOf(doc).get(0) as Y.XmlElement
+      const first = blocksOf(doc)[0] as Y.XmlElement
       ;(first.get(0) as Y.XmlText).insert(0, 'من السكربت: ')
       await expect
         .poll(() => page.getByTestId('editor').locator('p').first().textContent(), {

@@ -1,7 +1,7 @@
 /**
  * Stock y-websocket clients in Node, exactly as a third-party script would use them.
  */
-import { createYDoc, readParagraphs } from '@hashiya/document'
+import { blocksOf, createYDoc, readParagraphs } from '@hashiya/document'
 import { waitFor } from '@hashiya/testing'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
@@ -59,7 +59,7 @@ export async function whenSynced(client: StockClient, timeoutMs = 10_000): Promi
 
 /** Appends text at the end of the first paragraph, as a user typing would. */
 export function typeInto(client: StockClient, paragraphIndex: number, text: string): void {
-  const paragraph = client.doc.getXmlFragment('default').get(paragraphIndex) as Y.XmlElement
+  const paragraph = blocksOf(client.doc)[paragraphIndex] as Y.XmlElement
   const textNode = paragraph.get(0) as Y.XmlText
   textNode.insert(textNode.length, text)
 }

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type Server, Socket } from 'node:net'
 import { readAnnotations } from '@hashiya/annotations'
-import { createYDoc, readParagraphs } from '@hashiya/document'
+import { blocksOf, createYDoc, readParagraphs } from '@hashiya/document'
 import { RedisFanout } from '@hashiya/fanout'
 import { redisServerUnavailable } from '@hashiya/fanout/redis-server'
 import { PostgresDocumentStore } from '@hashiya/storage'
@@ -136,7 +136,7 @@ export function failoverClient(
     closeCodes,
     typed,
     type(index, text) {
-      const paragraph = client.doc.getXmlFragment('default').get(index) as Y.XmlElement
+      const paragraph = blocksOf(client.doc)[index] as Y.XmlElement
       const node = paragraph.get(0) as Y.XmlText
       node.insert(node.length, text)
       typed.push(text)

@@ -2,12 +2,14 @@
  * The audit trail of a scripted multi-user session on the demo article, read
  * through the history API, across a restart.
  */
+
 import {
   createAnnotation,
   deleteAnnotation,
   readAnnotations,
   updateAnnotation,
 } from '@hashiya/annotations'
+import { blocksOf } from '@hashiya/document'
 import { type ServerProcess, startServerProcess, testAccounts, waitFor } from '@hashiya/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
@@ -263,7 +265,7 @@ describe('versions and time travel', () => {
         ...range(client, 'صورة مركبة'),
         author: 'omar',
       })
-      const first = client.doc.getXmlFragment('default').get(0) as Y.XmlElement
+      const first = blocksOf(client.doc)[0] as Y.XmlElement
       ;(first.get(0) as Y.XmlText).insert(0, 'عاجل: ')
       await waitFor(
         async () => (await get('/annotations')).json.annotations.length === before.length + 1,
@@ -317,7 +319,7 @@ describe('diff and restore', () => {
       const before = (await get('')).json.document.paragraphs as string[]
       const annotationsBefore = (await get('/annotations')).json.annotations
 
-      const second = writer.doc.getXmlFragment('default').get(2) as Y.XmlElement
+      const second = blocksOf(writer.doc)[2] as Y.XmlElement
       ;(second.get(0) as Y.XmlText).insert(0, 'خطأ فادح ')
       const tag = createAnnotation(writer.doc, {
         kind: 'claim',

@@ -1,4 +1,4 @@
-import { appendParagraphs, bodyOf, createYDoc } from '@hashiya/document'
+import { appendParagraphs, blocksOf, bodyOf, createYDoc } from '@hashiya/document'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
@@ -23,7 +23,7 @@ function article(...paragraphs: string[]): Y.Doc {
 }
 
 function textNode(doc: Y.Doc, paragraph: number): Y.XmlText {
-  return (bodyOf(doc).get(paragraph) as Y.XmlElement).get(0) as Y.XmlText
+  return (blocksOf(doc)[paragraph] as Y.XmlElement).get(0) as Y.XmlText
 }
 
 /** Where a phrase starts, in code points of the plain text. */
@@ -127,7 +127,7 @@ describe('reading annotations', () => {
     createAnnotation(doc, { kind: 'quote', ...at(doc, 'أعتقد أنه يجب التحقيق'), author: 'u' })
     // Enter in the middle of the span: the paragraph is split as y-tiptap does it
     const [quote] = ann(doc)
-    const paragraph = bodyOf(doc).get(0) as Y.XmlElement
+    const paragraph = blocksOf(doc)[0] as Y.XmlElement
     const text = paragraph.get(0) as Y.XmlText
     const splitAt = Array.from(P1).indexOf('ي', (quote?.start ?? 0) + 5)
     doc.transact(() => {
@@ -136,7 +136,7 @@ describe('reading annotations', () => {
       const next = new Y.XmlElement('paragraph')
       const nextText = new Y.XmlText()
       next.insert(0, [nextText])
-      bodyOf(doc).insert(1, [next])
+      ;(paragraph.parent as Y.XmlElement).insert(1, [next])
       nextText.applyDelta(deltaAfter)
     })
     const [split] = ann(doc)

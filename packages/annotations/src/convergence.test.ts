@@ -87,8 +87,13 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 
 type Delta = { insert: string; attributes?: Record<string, unknown> }[]
 
+/** What holds the paragraphs: the article's one section (these articles are short). */
+function paragraphsOf(doc: Y.Doc): Y.XmlElement {
+  return bodyOf(doc).get(0) as Y.XmlElement
+}
+
 function textOfParagraph(doc: Y.Doc, paragraph: number): Y.XmlText {
-  const body = bodyOf(doc)
+  const body = paragraphsOf(doc)
   return (body.get(paragraph % body.length) as Y.XmlElement).get(0) as Y.XmlText
 }
 
@@ -174,7 +179,7 @@ function apply(docs: Y.Doc[], step: Action): void {
       return
     }
     case 'split': {
-      const body = bodyOf(doc)
+      const body = paragraphsOf(doc)
       const index = step.paragraph % body.length
       const text = textOfParagraph(doc, index)
       let at = Math.min(step.at, text.length)
@@ -192,7 +197,7 @@ function apply(docs: Y.Doc[], step: Action): void {
       return
     }
     case 'join': {
-      const body = bodyOf(doc)
+      const body = paragraphsOf(doc)
       if (body.length < 2) return
       const index = step.paragraph % (body.length - 1)
       const text = textOfParagraph(doc, index)

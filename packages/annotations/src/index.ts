@@ -29,7 +29,6 @@ export {
 export { ANNOTATION_MARK, annotationIdOfAttribute, annotationMarkKey } from './mark.js'
 export {
   type BlockLayout,
-  blocksOf,
   codePointLength,
   isGraphemeBoundary,
   layoutBlock,

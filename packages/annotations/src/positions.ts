@@ -4,7 +4,7 @@
  * exclusive. This module is the only place that counts them; exports, the API
  * and the editor all go through it.
  */
-import { bodyOf, NodeName, PARAGRAPH_SEPARATOR } from '@hashiya/document'
+import { blocksOf, NodeName, PARAGRAPH_SEPARATOR } from '@hashiya/document'
 import * as Y from 'yjs'
 
 /** A run of text with the same formatting, located both in Yjs and in code points. */
@@ -95,7 +95,7 @@ export function walkBlock(block: Y.XmlElement | Y.XmlText, visitor: BlockVisitor
 }
 
 /**
- * One top-level block laid out on its own: its text and runs (text with the
+ * One block laid out on its own: its text and runs (text with the
  * same formatting), offsets counted from the block's first character.
  */
 export interface BlockLayout {
@@ -156,11 +156,6 @@ export function layoutBlock(block: Y.XmlElement | Y.XmlText): BlockLayout {
     },
   })
   return { text: parts.join(''), length: offset, runs }
-}
-
-/** The top-level blocks of the article body, in order. */
-export function blocksOf(doc: Y.Doc): (Y.XmlElement | Y.XmlText)[] {
-  return bodyOf(doc).toArray() as (Y.XmlElement | Y.XmlText)[]
 }
 
 /** Code-point length of the separator between two blocks. */

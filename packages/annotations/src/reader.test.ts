@@ -1,6 +1,13 @@
-import { appendParagraphs, bodyOf, createYDoc } from '@hashiya/document'
+import {
+  appendParagraphs,
+  blocksOf,
+  bodyOf,
+  createYDoc,
+  NodeName,
+  SECTION_SIZE,
+} from '@hashiya/document'
 import { describe, expect, it } from 'vitest'
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import {
   AnnotationReader,
   annotationsMap,
@@ -26,7 +33,7 @@ function article(): Y.Doc {
 }
 
 function textNode(doc: Y.Doc, paragraph: number): Y.XmlText {
-  return (bodyOf(doc).get(paragraph) as Y.XmlElement).get(0) as Y.XmlText
+  return (blocksOf(doc)[paragraph] as Y.XmlElement).get(0) as Y.XmlText
 }
 
 function rangeOf(doc: Y.Doc, phrase: string): { start: number; end: number } {
@@ -53,6 +60,53 @@ describe('AnnotationReader', () => {
       start: 15,
       text: 'القصة قد تكون صحيحة',
     })
+    reader.destroy()
+  })
+
+  it('follows blocks in several sections and blocks outside sections, as a reading from scratch', () => {
+    const doc = createYDoc()
+    const legacy = new Y.XmlElement(NodeName.paragraph)
+    legacy.insert(0, [new Y.XmlText('فقرة من قبل الأقسام.')])
+    bodyOf(doc).insert(0, [legacy])
+    appendParagraphs(
+      doc,
+      Array.from(
+        { length: SECTION_SIZE + 4 },
+        (_, i) => PARAGRAPHS[i % PARAGRAPHS.length] as string,
+      ),
+    )
+    const reader = new AnnotationReader(doc)
+    tag(doc, 'من قبل', 'aside')
+    const last = blocksOf(doc).length - 1
+    const lastText = textNode(doc, last)
+    createAnnotation(doc, { kind: 'quote', ...rangeOf(doc, 'قبل الأقسام'), author: 'leila' })
+    expect(reader.read()).toEqual(readAnnotations(doc))
+
+    // typing in the second section's block: that block is read again
+    lastText.insert(0, 'ثم ')
+    createAnnotation(doc, {
+      kind: 'claim',
+      start: layoutPlainText(doc).text.length - Array.from(lastText.toString()).length,
+      end: layoutPlainText(doc).text.length - Array.from(lastText.toString()).length + 2,
+      author: 'leila',
+    })
+    expect(reader.read()).toEqual(readAnnotations(doc))
+    // a block added inside a section, and a section removed: the list of blocks changes
+    const second = bodyOf(doc).get(2) as Y.XmlElement
+    const added = new Y.XmlElement(NodeName.paragraph)
+    added.insert(0, [new Y.XmlText('جديدة')])
+    second.insert(0, [added])
+    expect(reader.read()).toEqual(readAnnotations(doc))
+    textNode(doc, SECTION_SIZE + 1).insert(0, 'و')
+    expect(reader.read()).toEqual(readAnnotations(doc))
+    bodyOf(doc).delete(1, 1)
+    const reading = reader.read()
+    expect(reading).toEqual(readAnnotations(doc))
+    expect(reading.annotations.map((annotation) => annotation.kind).sort()).toEqual([
+      'aside',
+      'claim',
+      'quote',
+    ])
     reader.destroy()
   })
 

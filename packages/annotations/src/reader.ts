@@ -2,24 +2,24 @@
  * Reading annotations: metadata entries joined with where their marks are,
  * validated, with code-point offsets and quoted text.
  *
- * A live `AnnotationReader` keeps, per top-level block, the block's layout and
+ * A live `AnnotationReader` keeps, per block, the block's layout and
  * the marked ranges in it, and per metadata entry its parsed record; a
  * transaction drops only what it touched. Reading after a keystroke therefore
  * walks the block list and the annotations, never the text of unchanged blocks:
  * the editor re-reads on every change and the audit trail on every logged
  * update, so a full walk of a long article each time is what made both slow.
  */
-import { bodyOf, PARAGRAPH_SEPARATOR } from '@hashiya/document'
+import {
+  blockContaining,
+  blocksOf,
+  bodyOf,
+  isSection,
+  PARAGRAPH_SEPARATOR,
+} from '@hashiya/document'
 import * as Y from 'yjs'
 import { relationTypeFor } from './kinds.js'
 import { annotationIdOfAttribute } from './mark.js'
-import {
-  blocksOf,
-  codePointLength,
-  SEPARATOR_LENGTH,
-  type TextRun,
-  walkBlock,
-} from './positions.js'
+import { codePointLength, SEPARATOR_LENGTH, type TextRun, walkBlock } from './positions.js'
 import {
   type AnnotationProblem,
   type AnnotationRecord,
@@ -227,7 +227,7 @@ export class AnnotationReader {
   /** Remembers which blocks and entries the transaction changed; the work waits for a read. */
   private readonly noteChanges = (transaction: Y.Transaction): void => {
     for (const [type, keys] of transaction.changed) {
-      if (type === (this.body as YType)) {
+      if (type === (this.body as YType) || (isSection(type) && parentType(type) === this.body)) {
         this.structureChanged = true
         continue
       }
@@ -235,12 +235,13 @@ export class AnnotationReader {
         for (const id of keys) if (id !== null) this.dirtyEntries.add(id)
         continue
       }
+      const block = blockContaining(this.body, type)
+      if (block) {
+        this.dirtyBlocks.add(block)
+        continue
+      }
       let child: YType = type
       for (let parent = parentType(child); parent; parent = parentType(child)) {
-        if (parent === (this.body as YType)) {
-          this.dirtyBlocks.add(child)
-          break
-        }
         if (parent === (this.entries as YType)) {
           const id = child._item?.parentSub
           if (id) this.dirtyEntries.add(id)

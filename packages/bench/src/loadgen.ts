@@ -21,7 +21,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import { annotationMarkKey, writeRecord } from '@hashiya/annotations'
-import { bodyOf, createYDoc, readPlainText } from '@hashiya/document'
+import { blocksOf, createYDoc, readPlainText } from '@hashiya/document'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { now } from './clock.js'
@@ -189,7 +189,7 @@ class Group {
   textParagraphs(): Y.XmlText[] {
     if (!this.paragraphs) {
       const found: Y.XmlText[] = []
-      for (const block of bodyOf(this.doc).toArray()) {
+      for (const block of blocksOf(this.doc)) {
         if (!(block instanceof Y.XmlElement)) continue
         const text = block.get(0)
         if (text instanceof Y.XmlText && text.length >= 40) found.push(text)

@@ -3,7 +3,18 @@
  * in and out of it. Runs in the browser and on the server (no DOM, no Node APIs).
  */
 export { DOCUMENT_ID_PATTERN, isValidDocumentId, newDocumentId } from './id.js'
-export { BODY_FIELD, bodyOf, createYDoc, NodeName } from './layout.js'
+export {
+  BODY_FIELD,
+  type BodyNode,
+  blockContaining,
+  blocksOf,
+  bodyOf,
+  createYDoc,
+  isSection,
+  NodeName,
+  SECTION_SIZE,
+  sectionsOf,
+} from './layout.js'
 export {
   appendBlocks,
   appendParagraphs,

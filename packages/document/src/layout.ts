@@ -4,6 +4,13 @@
  * Tiptap's Collaboration extension binds the editor to one Y.XmlFragment; every
  * reader and writer outside the browser (server, exporters, tests) must agree on
  * its name and on the node names, so they are defined once here.
+ *
+ * The body holds sections, each a run of blocks (paragraphs and headings).
+ * Sections mean nothing to readers: the article is its blocks in order. They
+ * exist for the browser, which then lays out and checks for visibility a few
+ * hundred sections instead of thousands of paragraphs on every keystroke.
+ * Bodies written before sections hold their blocks directly, and both kinds
+ * may mix; everything here reads either.
  */
 import * as Y from 'yjs'
 
@@ -12,6 +19,7 @@ export const BODY_FIELD = 'default'
 
 /** ProseMirror node names used in the body. */
 export const NodeName = {
+  section: 'section',
   paragraph: 'paragraph',
   heading: 'heading',
   hardBreak: 'hardBreak',
@@ -27,4 +35,62 @@ export function createYDoc(): Y.Doc {
 
 export function bodyOf(doc: Y.Doc): Y.XmlFragment {
   return doc.getXmlFragment(BODY_FIELD)
+}
+
+/**
+ * Blocks per section when text is added to an article. Enough that a long
+ * article has few top-level nodes; few enough that a section is cheap to lay
+ * out when one of its paragraphs changes (measured in BENCHMARKS.md).
+ */
+export const SECTION_SIZE = 32
+
+/** A top-level child of the body or of a section: a block, or (in the body) a section. */
+export type BodyNode = Y.XmlElement | Y.XmlText
+
+export function isSection(node: unknown): node is Y.XmlElement {
+  return node instanceof Y.XmlElement && node.nodeName === NodeName.section
+}
+
+/** The article's blocks in order, inside sections or (older bodies) directly in the body. */
+export function blocksOf(doc: Y.Doc): BodyNode[] {
+  const blocks: BodyNode[] = []
+  for (const node of bodyOf(doc).toArray() as BodyNode[]) {
+    if (isSection(node)) blocks.push(...(node.toArray() as BodyNode[]))
+    else blocks.push(node)
+  }
+  return blocks
+}
+
+/**
+ * The block that `type` is or lies in, or null when it is the body, a section,
+ * or outside the body. Sections and the body are containers: a change to their
+ * children is a change to the list of blocks.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: Yjs types its parents loosely
+type AnyType = Y.AbstractType<any>
+
+export function blockContaining(body: Y.XmlFragment, type: AnyType): BodyNode | null {
+  let child: AnyType = type
+  for (let parent = parentOf(child); parent; parent = parentOf(child)) {
+    if (parent === body) return isSection(child) ? null : (child as BodyNode)
+    if (isSection(parent) && parentOf(parent) === body) return child as BodyNode
+    child = parent
+  }
+  return null
+}
+
+function parentOf(type: AnyType): AnyType | null {
+  const parent: unknown = type._item?.parent
+  return parent instanceof Y.AbstractType ? parent : null
+}
+
+/** Wraps blocks into new sections of `SECTION_SIZE`. */
+export function sectionsOf(blocks: readonly BodyNode[]): Y.XmlElement[] {
+  const sections: Y.XmlElement[] = []
+  for (let start = 0; start < blocks.length; start += SECTION_SIZE) {
+    const section = new Y.XmlElement(NodeName.section)
+    section.insert(0, blocks.slice(start, start + SECTION_SIZE))
+    sections.push(section)
+  }
+  return sections
 }

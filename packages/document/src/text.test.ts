@@ -2,15 +2,20 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
   appendParagraphs,
+  blockContaining,
+  blocksOf,
   bodyOf,
   createYDoc,
   encodeDocumentFromParagraphs,
+  isSection,
   isValidDocumentId,
+  NodeName,
   newDocumentId,
   paragraphsFromText,
   readParagraphs,
   readParagraphsFromUpdates,
   readPlainText,
+  SECTION_SIZE,
 } from './index.js'
 
 describe('paragraphsFromText', () => {
@@ -73,6 +78,53 @@ describe('document body', () => {
     Y.applyUpdate(b, Y.encodeStateAsUpdate(a))
     expect(readParagraphs(a)).toEqual(readParagraphs(b))
     expect(readParagraphs(a).sort()).toEqual(['من أ', 'من ب'].sort())
+  })
+})
+
+describe('sections', () => {
+  const many = Array.from({ length: SECTION_SIZE * 2 + 5 }, (_, i) => `فقرة ${i}`)
+
+  it('groups appended blocks into sections of SECTION_SIZE, read as one run of blocks', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, many)
+    const sections = bodyOf(doc).toArray()
+    expect(sections.every(isSection)).toBe(true)
+    expect(sections.map((section) => (section as Y.XmlElement).length)).toEqual([
+      SECTION_SIZE,
+      SECTION_SIZE,
+      5,
+    ])
+    expect(readParagraphs(doc)).toEqual(many)
+    expect(
+      blocksOf(doc).every((block) => (block as Y.XmlElement).nodeName === NodeName.paragraph),
+    ).toBe(true)
+  })
+
+  it('reads a body from before sections, and one mixing both, in order', () => {
+    const doc = createYDoc()
+    const legacy = new Y.XmlElement(NodeName.paragraph)
+    legacy.insert(0, [new Y.XmlText('قديمة')])
+    bodyOf(doc).insert(0, [legacy])
+    appendParagraphs(doc, ['جديدة'])
+    expect(readParagraphs(doc)).toEqual(['قديمة', 'جديدة'])
+    expect(blocksOf(doc)[0]).toBe(legacy)
+  })
+
+  it('finds the block a changed type lies in, and none for containers', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, ['في قسم'])
+    const legacy = new Y.XmlElement(NodeName.paragraph)
+    legacy.insert(0, [new Y.XmlText('بلا قسم')])
+    bodyOf(doc).insert(1, [legacy])
+    const body = bodyOf(doc)
+    const section = body.get(0) as Y.XmlElement
+    const paragraph = section.get(0) as Y.XmlElement
+    expect(blockContaining(body, paragraph.get(0) as Y.XmlText)).toBe(paragraph)
+    expect(blockContaining(body, paragraph)).toBe(paragraph)
+    expect(blockContaining(body, legacy.get(0) as Y.XmlText)).toBe(legacy)
+    expect(blockContaining(body, section)).toBeNull()
+    expect(blockContaining(body, body)).toBeNull()
+    expect(blockContaining(body, doc.getMap('elsewhere'))).toBeNull()
   })
 })
 

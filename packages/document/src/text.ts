@@ -6,7 +6,7 @@
  * hand out are counted in that joined text.
  */
 import * as Y from 'yjs'
-import { bodyOf, createYDoc, NodeName } from './layout.js'
+import { blocksOf, bodyOf, createYDoc, NodeName, sectionsOf } from './layout.js'
 
 export const PARAGRAPH_SEPARATOR = '\n\n'
 
@@ -28,7 +28,7 @@ export type Block =
   | { type: 'paragraph'; text: string }
   | { type: 'heading'; level: 2 | 3; text: string }
 
-/** Appends blocks to the end of the body in one transaction. */
+/** Appends blocks to the end of the body, in new sections, in one transaction. */
 export function appendBlocks(doc: Y.Doc, blocks: readonly Block[]): void {
   if (blocks.length === 0) return
   const body = bodyOf(doc)
@@ -41,7 +41,7 @@ export function appendBlocks(doc: Y.Doc, blocks: readonly Block[]): void {
       element.insert(0, [new Y.XmlText(block.text)])
       return element
     })
-    body.insert(body.length, elements)
+    body.insert(body.length, sectionsOf(elements))
   })
 }
 
@@ -80,11 +80,9 @@ function textOfNode(node: Y.XmlElement | Y.XmlText | Y.XmlHook): string {
   return ''
 }
 
-/** The article's top-level blocks (paragraphs and headings) as plain text. */
+/** The article's blocks (paragraphs and headings) as plain text. */
 export function readParagraphs(doc: Y.Doc): string[] {
-  return bodyOf(doc)
-    .toArray()
-    .map((node) => textOfNode(node as Y.XmlElement | Y.XmlText))
+  return blocksOf(doc).map(textOfNode)
 }
 
 /** The article as one plain string, paragraphs separated by a blank line. */

@@ -1,6 +1,7 @@
 /**
  * The article schema: paragraphs and two heading levels of plain text with hard
- * breaks, and one mark, `annotation` (an id only; see annotations/mark.ts).
+ * breaks, grouped in sections (see section.ts), and one mark, `annotation` (an
+ * id only; see annotations/mark.ts).
  * Node names match `NodeName` from @hashiya/document, which the server uses to
  * read and write the same Yjs body.
  */
@@ -13,6 +14,7 @@ import Paragraph from '@tiptap/extension-paragraph'
 import Text from '@tiptap/extension-text'
 import { Placeholder } from '@tiptap/extensions'
 import { AnnotationMark } from './annotations/mark.js'
+import { Section } from './section.js'
 
 /** Heading levels an article may use (its title lives outside the body). */
 export const HEADING_LEVELS = [2, 3] as const
@@ -22,6 +24,13 @@ export interface ArticleSchemaOptions {
   /** Shown in an empty article; a function is read at each render (to follow the UI language). */
   placeholder?: string | (() => string)
 }
+
+/**
+ * Sections or, in articles from before them, blocks directly. An empty article
+ * starts with a bare paragraph as before; text added by the server comes in
+ * sections.
+ */
+const ArticleDocument = Document.extend({ content: '(block | section)+' })
 
 /**
  * Headings without their Mod-Alt-<level> shortcuts: Mod-Alt-1…4 tag annotations
@@ -35,7 +44,8 @@ const ArticleHeading = Heading.extend({
 
 export function articleSchemaExtensions(options: ArticleSchemaOptions = {}): Extensions {
   const extensions: Extensions = [
-    Document,
+    ArticleDocument,
+    Section,
     Paragraph,
     Text,
     HardBreak,

@@ -4,7 +4,7 @@ import {
   deleteAnnotation,
   updateAnnotation,
 } from '@hashiya/annotations'
-import { bodyOf, createYDoc, encodeDocumentFromParagraphs } from '@hashiya/document'
+import { blocksOf, createYDoc, encodeDocumentFromParagraphs } from '@hashiya/document'
 import { SqliteDocumentStore } from '@hashiya/storage'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
@@ -62,7 +62,7 @@ describe('AuditTrail', () => {
 
     await as('leila', (doc) => updateAnnotation(doc, claim, { kind: 'aside' }, 'leila'))
     await as('leila', (doc) => {
-      const text = (bodyOf(doc).get(0) as Y.XmlElement).get(0) as Y.XmlText
+      const text = (blocksOf(doc)[0] as Y.XmlElement).get(0) as Y.XmlText
       text.insert(17, 'ــ', { [annotationMarkKey(claim)]: { id: claim } })
     })
     await as('omar', (doc) => deleteAnnotation(doc, denial))
@@ -93,7 +93,7 @@ describe('AuditTrail', () => {
     // the second paragraph holds no mark
     for (let i = 0; i < 3; i++) {
       await as('sami', (doc) =>
-        ((bodyOf(doc).get(1) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'و'),
+        ((blocksOf(doc)[1] as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'و'),
       )
     }
     await trail.catchUp('d')
@@ -238,7 +238,7 @@ describe('AuditTrail', () => {
     await trail.catchUp('d')
     // typing that touches no annotation: a plain pass would not store this progress
     await as('sami', (doc) =>
-      ((bodyOf(doc).get(1) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'و'),
+      ((blocksOf(doc)[1] as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'و'),
     )
     await trail.catchUpAndRelease('d')
     const last = (await store.readLog('d')).at(-1)?.seq

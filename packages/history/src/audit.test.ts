@@ -5,7 +5,7 @@ import {
   readAnnotations,
   updateAnnotation,
 } from '@hashiya/annotations'
-import { appendParagraphs, bodyOf, createYDoc } from '@hashiya/document'
+import { appendParagraphs, blocksOf, bodyOf, createYDoc } from '@hashiya/document'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { type AuditEvent, type AuditState, diffAnnotations } from './index.js'
@@ -63,7 +63,7 @@ describe('diffAnnotations', () => {
     const id = createAnnotation(doc, { kind: 'quote', start: 14, end: 19, author: 'u' })
     undo.stopCapturing()
     step()
-    const text = (bodyOf(doc).get(0) as Y.XmlElement).get(0) as Y.XmlText
+    const text = (blocksOf(doc)[0] as Y.XmlElement).get(0) as Y.XmlText
     text.insert(17, 'ــ', { [annotationMarkKey(id)]: { id } })
     undo.stopCapturing()
     expect(step()).toEqual([

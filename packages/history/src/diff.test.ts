@@ -1,5 +1,11 @@
 import { createAnnotation, updateAnnotation } from '@hashiya/annotations'
-import { bodyOf, createYDoc, encodeDocumentFromParagraphs } from '@hashiya/document'
+import {
+  appendParagraphs,
+  blocksOf,
+  bodyOf,
+  createYDoc,
+  encodeDocumentFromParagraphs,
+} from '@hashiya/document'
 import { SqliteDocumentStore } from '@hashiya/storage'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -30,7 +36,7 @@ describe('diffDocuments', () => {
   }
 
   const text = (doc: Y.Doc, paragraph: number) =>
-    (bodyOf(doc).get(paragraph) as Y.XmlElement).get(0) as Y.XmlText
+    (blocksOf(doc)[paragraph] as Y.XmlElement).get(0) as Y.XmlText
 
   it('attributes inserted and deleted text to the users who did it', async () => {
     await as('leila', leila, (doc) => text(doc, 0).insert(11, 'يوم الجمعة '))
@@ -38,7 +44,8 @@ describe('diffDocuments', () => {
     await as('omar', sami, (doc) => {
       const paragraph = new Y.XmlElement('paragraph')
       paragraph.insert(0, [new Y.XmlText('فقرة جديدة')])
-      bodyOf(doc).insert(2, [paragraph])
+      // as Enter at the end leaves it: in the article's section
+      ;(bodyOf(doc).get(0) as Y.XmlElement).insert(2, [paragraph])
     })
     const earlier = await loadDocumentAt(store, 'd', 1)
     const later = await loadDocumentAt(store, 'd', 4)
@@ -67,6 +74,25 @@ describe('diffDocuments', () => {
     const tail = diffDocuments(middle, later, await store.readLog('d', 3, 4))
     expect(tail.paragraphs.map((p) => p.change)).toEqual(['equal', 'equal', 'insert'])
     expect(tail.paragraphs[1]?.pieces.map((p) => p.change)).toEqual(['equal'])
+  })
+
+  it('lists the blocks of a section added or removed as a whole', async () => {
+    await as('omar', sami, (doc) => appendParagraphs(doc, ['أولى مضافة', 'ثانية مضافة']))
+    await as('sami', sami, (doc) => bodyOf(doc).delete(0, 1))
+    const diff = diffDocuments(
+      await loadDocumentAt(store, 'd', 1),
+      await loadDocumentAt(store, 'd', 3),
+      await store.readLog('d', 1, 3),
+    )
+    expect(diff.paragraphs).toEqual([
+      {
+        change: 'delete',
+        pieces: [{ change: 'delete', text: 'قال نيلسون إن القصة صحيحة.', userId: 'sami' }],
+      },
+      { change: 'delete', pieces: [{ change: 'delete', text: 'ونفت روسيا ذلك.', userId: 'sami' }] },
+      { change: 'insert', pieces: [{ change: 'insert', text: 'أولى مضافة', userId: 'omar' }] },
+      { change: 'insert', pieces: [{ change: 'insert', text: 'ثانية مضافة', userId: 'omar' }] },
+    ])
   })
 
   it('lists annotations added, removed and changed', async () => {

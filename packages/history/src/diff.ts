@@ -9,7 +9,7 @@
  * piece, to whoever sent the update whose delete set covers it.
  */
 import { readAnnotations } from '@hashiya/annotations'
-import { bodyOf, NodeName } from '@hashiya/document'
+import { bodyOf, isSection, NodeName } from '@hashiya/document'
 import type { StoredUpdate } from '@hashiya/storage'
 import * as Y from 'yjs'
 import { type AuditEvent, diffAnnotations } from './audit.js'
@@ -131,10 +131,10 @@ export function diffDocuments(
     }
   }
 
-  for (let block = bodyOf(later)._start; block !== null; block = block.right) {
-    if (!(block.content instanceof Y.ContentType)) continue
+  const visitBlock = (block: Y.Item) => {
+    if (!(block.content instanceof Y.ContentType)) return
     const change = classify(block, from, to)
-    if (change === null) continue
+    if (change === null) return
     const element = block.content.type
     const pieces: TextPiece[] = []
     const walk = (node: Y.XmlElement | Y.XmlText) => {
@@ -157,6 +157,14 @@ export function diffDocuments(
       }
     }
     paragraphs.push({ change, pieces: mergePieces(pieces) })
+  }
+
+  // sections group blocks for the browser only; gone or new ones still list their blocks
+  for (let item = bodyOf(later)._start; item !== null; item = item.right) {
+    const type = item.content instanceof Y.ContentType ? item.content.type : null
+    if (isSection(type)) {
+      for (let block = type._start; block !== null; block = block.right) visitBlock(block)
+    } else visitBlock(item)
   }
 
   const before = diffAnnotations(new Map(), readAnnotations(earlier)).state

@@ -4,7 +4,15 @@ import {
   readAnnotations,
   updateAnnotation,
 } from '@hashiya/annotations'
-import { appendParagraphs, bodyOf, createYDoc, readParagraphs } from '@hashiya/document'
+import {
+  appendParagraphs,
+  blocksOf,
+  bodyOf,
+  createYDoc,
+  isSection,
+  readParagraphs,
+  SECTION_SIZE,
+} from '@hashiya/document'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { restoreDocument } from './index.js'
@@ -23,10 +31,10 @@ describe('restoreDocument', () => {
     const past = copyOf(live)
     const pastReading = readAnnotations(past)
     const replica = copyOf(live)
-    const firstBlock = bodyOf(live).get(0)
+    const firstBlock = blocksOf(live)[0]
 
     // things go wrong: text deleted, a tag changed, another removed, one added
-    ;((bodyOf(live).get(1) as Y.XmlElement).get(0) as Y.XmlText).delete(0, 10)
+    ;((blocksOf(live)[1] as Y.XmlElement).get(0) as Y.XmlText).delete(0, 10)
     updateAnnotation(live, claim, { kind: 'aside', note: 'خطأ' }, 'sami')
     const extra = createAnnotation(live, { kind: 'quote', start: 0, end: 3, author: 'sami' })
     deleteAnnotation(live, extra)
@@ -39,10 +47,46 @@ describe('restoreDocument', () => {
     expect(readParagraphs(live)).toEqual(readParagraphs(past))
     expect(readAnnotations(live).annotations).toEqual(pastReading.annotations)
     // untouched blocks keep their identity
-    expect(bodyOf(live).get(0)).toBe(firstBlock)
+    expect(blocksOf(live)[0]).toBe(firstBlock)
     // other replicas converge through the ordinary update path
     Y.applyUpdate(replica, Y.encodeStateAsUpdate(live, Y.encodeStateVector(replica)))
     expect(readParagraphs(replica)).toEqual(readParagraphs(past))
     expect(readAnnotations(replica).annotations).toEqual(pastReading.annotations)
+  })
+
+  it('restores across sections, keeping the blocks that did not change and no empty section', () => {
+    const live = createYDoc()
+    const many = Array.from({ length: SECTION_SIZE * 3 }, (_, i) => `فقرة ${i}`)
+    appendParagraphs(live, many)
+    const past = copyOf(live)
+    const kept = blocksOf(live)[SECTION_SIZE - 2]
+    const keptAfter = blocksOf(live)[SECTION_SIZE * 2 + 1]
+    // the end of the first section, all of the second and the start of the third are deleted
+    live.transact(() => {
+      const [first, , third] = bodyOf(live).toArray() as Y.XmlElement[]
+      ;(first as Y.XmlElement).delete(SECTION_SIZE - 1, 1)
+      bodyOf(live).delete(1, 1)
+      ;(third as Y.XmlElement).delete(0, 1)
+    })
+    expect(readParagraphs(live)).toHaveLength(SECTION_SIZE * 2 - 2)
+
+    restoreDocument(live, past, 'restore')
+    expect(readParagraphs(live)).toEqual(many)
+    expect(blocksOf(live)[SECTION_SIZE - 2]).toBe(kept)
+    expect(blocksOf(live)[SECTION_SIZE * 2 + 1]).toBe(keptAfter)
+    const top = bodyOf(live).toArray()
+    expect(top.every((node) => isSection(node) && node.length > 0)).toBe(true)
+    // the copies came back as sections of their own where a whole section's worth was missing
+    expect(top.length).toBeGreaterThanOrEqual(3)
+
+    // and everything deleted, then restored: sections again
+    live.transact(() => bodyOf(live).delete(0, bodyOf(live).length))
+    restoreDocument(live, past, 'restore')
+    expect(readParagraphs(live)).toEqual(many)
+    expect(
+      bodyOf(live)
+        .toArray()
+        .map((node) => (isSection(node) ? node.length : -1)),
+    ).toEqual([SECTION_SIZE, SECTION_SIZE, SECTION_SIZE])
   })
 })

@@ -4,13 +4,64 @@
  * attributed to whoever restores (so the restore shows up in the trail too).
  */
 import { annotationsMap } from '@hashiya/annotations'
-import { bodyOf } from '@hashiya/document'
+import {
+  type BodyNode,
+  blocksOf,
+  bodyOf,
+  isSection,
+  SECTION_SIZE,
+  sectionsOf,
+} from '@hashiya/document'
 import * as Y from 'yjs'
 
-type Block = Y.XmlElement | Y.XmlText
-
 /** Blocks are equal when their XML (text, attributes and formatting) is. */
-const blockKey = (block: Block) => block.toString()
+const blockKey = (block: BodyNode) => block.toString()
+
+type Container = Y.XmlFragment | Y.XmlElement
+
+const containerOf = (block: BodyNode) => block.parent as Container
+const indexIn = (container: Container, node: BodyNode) =>
+  (container.toArray() as BodyNode[]).indexOf(node)
+
+/**
+ * Inserts `blocks` next to `anchor` (before it, or after it when `after`).
+ * Within a section they join it, unless there are more than a section's worth
+ * and the anchor is the section's first or last block: then they come as
+ * sections of their own, so that a long restore does not make one huge one.
+ */
+function insertBlocks(
+  body: Y.XmlFragment,
+  anchor: BodyNode | null,
+  after: boolean,
+  blocks: BodyNode[],
+): void {
+  if (!anchor) {
+    body.insert(body.length, sectionsOf(blocks))
+    return
+  }
+  const container = containerOf(anchor)
+  const index = indexIn(container, anchor) + (after ? 1 : 0)
+  if (container === body) {
+    body.insert(index, sectionsOf(blocks))
+  } else if (blocks.length > SECTION_SIZE && (index === 0 || index === container.length)) {
+    const sectionIndex = indexIn(body, container as Y.XmlElement) + (index === 0 ? 0 : 1)
+    body.insert(sectionIndex, sectionsOf(blocks))
+  } else {
+    container.insert(index, blocks)
+  }
+}
+
+/** Deletes blocks (in document order), and the sections this leaves empty. */
+function deleteBlocks(body: Y.XmlFragment, blocks: BodyNode[]): void {
+  for (let start = 0; start < blocks.length; ) {
+    const container = containerOf(blocks[start] as BodyNode)
+    let end = start + 1
+    while (end < blocks.length && containerOf(blocks[end] as BodyNode) === container) end++
+    container.delete(indexIn(container, blocks[start] as BodyNode), end - start)
+    if (isSection(container) && container.length === 0) body.delete(indexIn(body, container), 1)
+    start = end
+  }
+}
 
 /**
  * Makes `live` read like `past`: blocks outside the first and last difference
@@ -20,8 +71,8 @@ const blockKey = (block: Block) => block.toString()
  */
 export function restoreDocument(live: Y.Doc, past: Y.Doc, origin: unknown): void {
   const liveBody = bodyOf(live)
-  const liveBlocks = liveBody.toArray() as Block[]
-  const pastBlocks = bodyOf(past).toArray() as Block[]
+  const liveBlocks = blocksOf(live)
+  const pastBlocks = blocksOf(past)
   const liveKeys = liveBlocks.map(blockKey)
   const pastKeys = pastBlocks.map(blockKey)
   let prefix = 0
@@ -40,12 +91,17 @@ export function restoreDocument(live: Y.Doc, past: Y.Doc, origin: unknown): void
     suffix++
   }
   live.transact(() => {
-    const removeCount = liveBlocks.length - prefix - suffix
-    if (removeCount > 0) liveBody.delete(prefix, removeCount)
+    const removed = liveBlocks.slice(prefix, liveBlocks.length - suffix)
     const copies = pastBlocks
       .slice(prefix, pastBlocks.length - suffix)
       .map((block) => block.clone())
-    if (copies.length > 0) liveBody.insert(prefix, copies)
+    if (copies.length > 0) {
+      // next to a block that stays, so that deleting the old ones cannot take the place away
+      const before = liveBlocks[liveBlocks.length - suffix]
+      if (before) insertBlocks(liveBody, before, false, copies)
+      else insertBlocks(liveBody, liveBlocks[prefix - 1] ?? null, true, copies)
+    }
+    deleteBlocks(liveBody, removed)
 
     const liveEntries = annotationsMap(live)
     const pastEntries = annotationsMap(past)

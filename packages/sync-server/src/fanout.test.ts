@@ -3,7 +3,12 @@
  * that can lose or hold messages: live relay, healing from the store, and
  * compaction that is right whatever an instance has received.
  */
-import { createYDoc, encodeDocumentFromParagraphs, readParagraphs } from '@hashiya/document'
+import {
+  blocksOf,
+  createYDoc,
+  encodeDocumentFromParagraphs,
+  readParagraphs,
+} from '@hashiya/document'
 import { SqliteDocumentStore } from '@hashiya/storage'
 import {
   encodeAwarenessFrame,
@@ -108,7 +113,7 @@ class FakeClient {
 
   type(text: string): void {
     const before = Y.encodeStateVector(this.doc)
-    const paragraph = this.doc.getXmlFragment('default').get(0) as Y.XmlElement
+    const paragraph = blocksOf(this.doc)[0] as Y.XmlElement
     ;(paragraph.get(0) as Y.XmlText).insert(0, text)
     this.session.receive(encodeSyncUpdate(Y.encodeStateAsUpdate(this.doc, before)))
   }

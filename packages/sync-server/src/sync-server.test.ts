@@ -1,4 +1,4 @@
-import { encodeDocumentFromParagraphs, readParagraphs } from '@hashiya/document'
+import { blocksOf, encodeDocumentFromParagraphs, readParagraphs } from '@hashiya/document'
 import { type DocumentStore, SqliteDocumentStore, type UpdateToAppend } from '@hashiya/storage'
 import {
   encodeAwarenessFrame,
@@ -79,7 +79,7 @@ async function settle() {
 }
 
 function appendParagraphText(doc: Y.Doc, text: string) {
-  const paragraph = doc.getXmlFragment('default').get(0) as Y.XmlElement
+  const paragraph = blocksOf(doc)[0] as Y.XmlElement
   ;(paragraph.get(0) as Y.XmlText).insert(0, text)
 }
 

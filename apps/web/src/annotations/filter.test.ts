@@ -6,7 +6,7 @@ import {
   layoutPlainText,
   readAnnotations,
 } from '@hashiya/annotations'
-import { appendParagraphs, bodyOf, createYDoc } from '@hashiya/document'
+import { appendParagraphs, blocksOf, createYDoc } from '@hashiya/document'
 import { describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
 import {
@@ -215,7 +215,7 @@ describe('applying changes to the list', () => {
       'وأضاف أنه لا يعرف المزيد.',
     ])
     const text = (paragraph: number) =>
-      (bodyOf(doc).get(paragraph) as Y.XmlElement).get(0) as Y.XmlText
+      (blocksOf(doc)[paragraph] as Y.XmlElement).get(0) as Y.XmlText
     const tag = (phrase: string) => {
       const plain = layoutPlainText(doc).text
       const start = Array.from(plain.slice(0, plain.indexOf(phrase))).length

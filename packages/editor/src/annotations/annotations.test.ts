@@ -5,7 +5,7 @@ import {
   readAnnotations,
   updateAnnotation,
 } from '@hashiya/annotations'
-import { appendParagraphs, bodyOf, createYDoc, readParagraphs } from '@hashiya/document'
+import { appendParagraphs, blocksOf, createYDoc, readParagraphs } from '@hashiya/document'
 import { Editor } from '@tiptap/core'
 import { TextSelection } from '@tiptap/pm/state'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -92,7 +92,7 @@ describe('tagging in the editor', () => {
       text: 'الوزيرُ إنَّ الأسعارَ',
     })
     // stored under the key the annotations package computes for y-tiptap
-    const text = (bodyOf(doc).get(0) as Y.XmlElement).get(0) as Y.XmlText
+    const text = (blocksOf(doc)[0] as Y.XmlElement).get(0) as Y.XmlText
     const keys = (text.toDelta() as { attributes?: object }[]).flatMap((op) =>
       Object.keys(op.attributes ?? {}),
     )
@@ -190,7 +190,7 @@ describe('undoing annotation actions', () => {
     const doc = createYDoc()
     appendParagraphs(doc, ARTICLE)
     const editor = openEditor(doc)
-    editor.commands.setTextSelection(editor.state.doc.child(0).nodeSize - 1)
+    editor.commands.setTextSelection(editor.state.doc.child(0).child(0).nodeSize)
     editor.commands.insertContent(' جداً')
     // tagged right away, well within the undo manager's capture timeout
     select(editor, 'الوزيرُ')
@@ -293,7 +293,7 @@ describe('pasting tagged text', () => {
     const editor = openEditor(doc)
     select(editor, 'الأسعارَ')
     const id = tagSelection(editor, { document: doc, kind: 'claim', author: user.id }) as string
-    editor.commands.setTextSelection(editor.state.doc.content.size - 1)
+    editor.commands.setTextSelection(editor.state.doc.content.size - 2)
     editor.view.pasteHTML(html(id))
     editor.view.pasteHTML(html('aForeignId'))
     expect(readAnnotations(doc).annotations.map((a) => a.ranges.length)).toEqual([1])
@@ -310,7 +310,7 @@ describe('pasting tagged text', () => {
     select(editor, 'الأسعارَ')
     editor.commands.deleteSelection()
     expect(readAnnotations(doc).annotations).toEqual([])
-    editor.commands.setTextSelection(editor.state.doc.content.size - 1)
+    editor.commands.setTextSelection(editor.state.doc.content.size - 2)
     editor.view.pasteHTML(html(id))
     expect(readAnnotations(doc).annotations.map((a) => [a.id, a.text])).toEqual([[id, 'الأسعارَ']])
   })

@@ -1,0 +1,135 @@
+import { createAnnotation, readAnnotations } from '@hashiya/annotations'
+import {
+  appendParagraphs,
+  bodyOf,
+  createYDoc,
+  isSection,
+  NodeName,
+  readParagraphs,
+  SECTION_SIZE,
+} from '@hashiya/document'
+import { Editor } from '@tiptap/core'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Awareness } from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import { ARTICLE_EDITOR_OPTIONS, articleExtensions } from './index.js'
+
+const user = { id: 'u-1', name: 'ليلى', color: '#0369a1' }
+const editors: Editor[] = []
+
+afterEach(() => {
+  for (const editor of editors.splice(0)) editor.destroy()
+})
+
+function editorOn(doc: Y.Doc): Editor {
+  const editor = new Editor({
+    ...ARTICLE_EDITOR_OPTIONS,
+    element: document.createElement('div'),
+    extensions: articleExtensions({
+      document: doc,
+      provider: { awareness: new Awareness(doc) },
+      user,
+    }),
+  })
+  editors.push(editor)
+  return editor
+}
+
+/** Where the text of the article's `index`th block starts (or ends). */
+function blockPosition(editor: Editor, index: number, at: 'start' | 'end'): number {
+  let seen = 0
+  let found = -1
+  editor.state.doc.descendants((node, pos) => {
+    if (found >= 0) return false
+    if (!node.isTextblock) return true
+    if (seen++ === index) found = at === 'start' ? pos + 1 : pos + node.nodeSize - 1
+    return false
+  })
+  if (found < 0) throw new Error(`no block ${index}`)
+  return found
+}
+
+function press(editor: Editor, key: 'Backspace' | 'Delete'): boolean {
+  const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true })
+  return editor.view.someProp('handleKeyDown', (handle) => handle(editor.view, event)) ?? false
+}
+
+const sectionSizes = (doc: Y.Doc) =>
+  bodyOf(doc)
+    .toArray()
+    .map((node) => (isSection(node) ? node.length : -1))
+
+const paragraphs = (count: number) => Array.from({ length: count }, (_, i) => `فقرة${i}`)
+
+describe('sections in the editor', () => {
+  it('Backspace at the start of a section joins its first block to the previous block, keeping both sections', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, paragraphs(SECTION_SIZE + 3))
+    const editor = editorOn(doc)
+    const untouched = (bodyOf(doc).get(1) as Y.XmlElement).get(1)
+    editor.commands.setTextSelection(blockPosition(editor, SECTION_SIZE, 'start'))
+    expect(press(editor, 'Backspace')).toBe(true)
+
+    const expected = paragraphs(SECTION_SIZE + 3)
+    expected.splice(SECTION_SIZE - 1, 2, `فقرة${SECTION_SIZE - 1}فقرة${SECTION_SIZE}`)
+    expect(readParagraphs(doc)).toEqual(expected)
+    expect(sectionSizes(doc)).toEqual([SECTION_SIZE, 2])
+    // the rest of the second section is the same Yjs content, not a copy
+    expect((bodyOf(doc).get(1) as Y.XmlElement).get(0)).toBe(untouched)
+    // the caret sits where the two texts met
+    expect(editor.state.selection.from).toBe(
+      blockPosition(editor, SECTION_SIZE - 1, 'end') - `فقرة${SECTION_SIZE}`.length,
+    )
+  })
+
+  it('Delete at the end of a section pulls the next section’s first block in, tags and all', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, paragraphs(SECTION_SIZE + 2))
+    const start = readParagraphs(doc).slice(0, SECTION_SIZE).join('\n\n').length + 2
+    createAnnotation(doc, { kind: 'claim', start, end: start + 4, author: 'api' }, 'server')
+    const editor = editorOn(doc)
+    const caret = blockPosition(editor, SECTION_SIZE - 1, 'end')
+    editor.commands.setTextSelection(caret)
+    expect(press(editor, 'Delete')).toBe(true)
+
+    expect(readParagraphs(doc)[SECTION_SIZE - 1]).toBe(`فقرة${SECTION_SIZE - 1}فقرة${SECTION_SIZE}`)
+    expect(sectionSizes(doc)).toEqual([SECTION_SIZE, 1])
+    expect(editor.state.selection.from).toBe(caret)
+    const [claim] = readAnnotations(doc).annotations
+    expect(claim?.text).toBe('فقرة')
+    expect(claim?.start).toBe(start - 2)
+  })
+
+  it('removes a section whose only block joins its neighbour', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, paragraphs(SECTION_SIZE + 1))
+    const editor = editorOn(doc)
+    editor.commands.setTextSelection(blockPosition(editor, SECTION_SIZE, 'start'))
+    expect(press(editor, 'Backspace')).toBe(true)
+    expect(sectionSizes(doc)).toEqual([SECTION_SIZE])
+    expect(readParagraphs(doc)).toHaveLength(SECTION_SIZE)
+  })
+
+  it('joins a block written before sections to the section after it', () => {
+    const doc = createYDoc()
+    const legacy = new Y.XmlElement(NodeName.paragraph)
+    legacy.insert(0, [new Y.XmlText('قديمة')])
+    bodyOf(doc).insert(0, [legacy])
+    appendParagraphs(doc, ['جديدة', 'ثانية'])
+    const editor = editorOn(doc)
+    editor.commands.setTextSelection(blockPosition(editor, 0, 'end'))
+    expect(press(editor, 'Delete')).toBe(true)
+    expect(readParagraphs(doc)).toEqual(['قديمةجديدة', 'ثانية'])
+    expect(sectionSizes(doc)).toEqual([-1, 1])
+  })
+
+  it('leaves joins inside a section, and between blocks outside sections, to the usual commands', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, ['أولى', 'ثانية'])
+    const editor = editorOn(doc)
+    editor.commands.setTextSelection(blockPosition(editor, 1, 'start'))
+    expect(press(editor, 'Backspace')).toBe(true)
+    expect(readParagraphs(doc)).toEqual(['أولىثانية'])
+    expect(sectionSizes(doc)).toEqual([1])
+  })
+})
