@@ -10,7 +10,12 @@ import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import type * as Y from 'yjs'
 import { launchChromium, screenshot } from './browser.js'
-import { expectConnection, openDemoAs as openEditor, placeCaretAtEnd } from './editor.js'
+import {
+  expectConnection,
+  openDemoAs as openEditor,
+  placeCaret,
+  placeCaretAtEnd,
+} from './editor.js'
 
 let server: ServerProcess
 /** The first server owns the temporary data directory that restarts reuse. */
@@ -86,6 +91,38 @@ describe('two editors on the demo article', () => {
     await caret.waitFor({ state: 'attached' })
     const box = await caret.boundingBox()
     expect(box?.width ?? 1).toBeLessThanOrEqual(1)
+  })
+
+  it('joins two paragraphs across a section boundary with one Backspace, for both editors', async () => {
+    // the demo article is longer than one section (32 blocks): its second starts a new one
+    const sections = leila.getByTestId('editor').locator('.article-section')
+    expect(await sections.count()).toBeGreaterThanOrEqual(2)
+    const blocksBefore = await leila.getByTestId('editor').locator('p, h2, h3').count()
+    const lastOfFirst = sections.nth(0).locator(':scope > :last-child')
+    const firstOfSecond = sections.nth(1).locator(':scope > :first-child')
+    const joined = `${await lastOfFirst.textContent()}${await firstOfSecond.textContent()}`
+    await firstOfSecond.scrollIntoViewIfNeeded()
+    await placeCaret(firstOfSecond, 'start')
+    await leila.keyboard.press('Backspace')
+    await expect.poll(() => lastOfFirst.textContent()).toBe(joined)
+    expect(await sections.count()).toBeGreaterThanOrEqual(2)
+    expect(await leila.getByTestId('editor').locator('p, h2, h3').count()).toBe(blocksBefore - 1)
+    // the text without colleagues' carets (whose name labels sit inside the paragraph)
+    const samisBlock = sami
+      .getByTestId('editor')
+      .locator('.article-section')
+      .nth(0)
+      .locator(':scope > :last-child')
+    await expect
+      .poll(() =>
+        samisBlock.evaluate((element) => {
+          const copy = element.cloneNode(true) as HTMLElement
+          for (const caret of copy.querySelectorAll('.collab-caret')) caret.remove()
+          return copy.textContent
+        }),
+      )
+      .toBe(joined)
+    await screenshot(leila, 'join-across-sections')
   })
 
   it('shows the connection going away with the server and coming back', async () => {

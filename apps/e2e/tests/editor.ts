@@ -111,15 +111,20 @@ export async function expectConnection(page: Page, state: string, timeout = 15_0
 
 /** Puts the caret after the last letter of a block, as a click at its logical end would. */
 export async function placeCaretAtEnd(block: Locator): Promise<void> {
+  await placeCaret(block, 'end')
+}
+
+/** Puts the caret at a block's logical start or end, as a click there would. */
+export async function placeCaret(block: Locator, at: 'start' | 'end'): Promise<void> {
   await block.click()
-  await block.evaluate((element) => {
+  await block.evaluate((element, toStart) => {
     const range = document.createRange()
     range.selectNodeContents(element)
-    range.collapse(false)
+    range.collapse(toStart)
     const selection = getSelection()
     selection?.removeAllRanges()
     selection?.addRange(range)
-  })
+  }, at === 'start')
 }
 
 /**

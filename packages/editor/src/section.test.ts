@@ -49,8 +49,12 @@ function blockPosition(editor: Editor, index: number, at: 'start' | 'end'): numb
   return found
 }
 
-function press(editor: Editor, key: 'Backspace' | 'Delete'): boolean {
-  const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true })
+function press(
+  editor: Editor,
+  key: 'Backspace' | 'Delete' | 'Enter',
+  modifiers: KeyboardEventInit = {},
+): boolean {
+  const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...modifiers })
   return editor.view.someProp('handleKeyDown', (handle) => handle(editor.view, event)) ?? false
 }
 
@@ -131,5 +135,135 @@ describe('sections in the editor', () => {
     expect(press(editor, 'Backspace')).toBe(true)
     expect(readParagraphs(doc)).toEqual(['أولىثانية'])
     expect(sectionSizes(doc)).toEqual([1])
+  })
+
+  it('starts with the caret in the first paragraph, not in its section', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, ['أولى', 'ثانية'])
+    const editor = editorOn(doc)
+    expect(editor.state.selection.$from.parent.isTextblock).toBe(true)
+    editor.commands.insertContent('و')
+    expect(readParagraphs(doc)).toEqual(['وأولى', 'ثانية'])
+  })
+
+  it('Ctrl+Backspace and Ctrl+Delete at a boundary join blocks too', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, paragraphs(SECTION_SIZE + 2))
+    const editor = editorOn(doc)
+    editor.commands.setTextSelection(blockPosition(editor, SECTION_SIZE, 'start'))
+    expect(press(editor, 'Backspace', { ctrlKey: true })).toBe(true)
+    expect(sectionSizes(doc)).toEqual([SECTION_SIZE, 1])
+    editor.commands.setTextSelection(blockPosition(editor, SECTION_SIZE - 1, 'end'))
+    expect(press(editor, 'Delete', { ctrlKey: true })).toBe(true)
+    expect(sectionSizes(doc)).toEqual([SECTION_SIZE])
+    expect(readParagraphs(doc)).toHaveLength(SECTION_SIZE)
+  })
+
+  it('removes an empty block across a boundary and keeps the heading after it', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, paragraphs(SECTION_SIZE + 1))
+    const editor = editorOn(doc)
+    // the first section's last block emptied, the second's made a heading
+    editor.commands.setTextSelection(blockPosition(editor, SECTION_SIZE, 'start'))
+    editor.commands.setHeading({ level: 2 })
+    const lastOfFirst = blockPosition(editor, SECTION_SIZE - 1, 'start')
+    editor.commands.deleteRange({
+      from: lastOfFirst,
+      to: lastOfFirst + `فقرة${SECTION_SIZE - 1}`.length,
+    })
+    editor.commands.setTextSelection(blockPosition(editor, SECTION_SIZE, 'start'))
+    expect(press(editor, 'Backspace')).toBe(true)
+    expect(readParagraphs(doc).slice(-1)).toEqual([`فقرة${SECTION_SIZE}`])
+    expect(readParagraphs(doc)).toHaveLength(SECTION_SIZE)
+    const lastBlock = (bodyOf(doc).get(1) as Y.XmlElement).get(0) as Y.XmlElement
+    expect(lastBlock.nodeName).toBe(NodeName.heading)
+    expect(sectionSizes(doc)).toEqual([SECTION_SIZE - 1, 1])
+  })
+
+  it('Enter on an empty line adds a block to the section instead of splitting it', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, paragraphs(SECTION_SIZE))
+    const editor = editorOn(doc)
+    const kept = (bodyOf(doc).get(0) as Y.XmlElement).get(0)
+    editor.commands.setTextSelection(blockPosition(editor, 5, 'end'))
+    expect(press(editor, 'Enter')).toBe(true)
+    expect(press(editor, 'Enter')).toBe(true)
+    expect(sectionSizes(doc)).toEqual([SECTION_SIZE + 2])
+    expect((bodyOf(doc).get(0) as Y.XmlElement).get(0)).toBe(kept)
+  })
+
+  it('deleting or typing over a selection across sections keeps the rest of the later section where it is', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, paragraphs(SECTION_SIZE * 3))
+    const editor = editorOn(doc)
+    const secondRest = (bodyOf(doc).get(1) as Y.XmlElement).get(3)
+    const thirdRest = (bodyOf(doc).get(2) as Y.XmlElement).get(1)
+
+    // from inside block 30 to inside block 34 (the second section's third block), then Backspace
+    editor.commands.setTextSelection({
+      from: blockPosition(editor, 30, 'start') + 2,
+      to: blockPosition(editor, SECTION_SIZE + 2, 'start') + 2,
+    })
+    expect(press(editor, 'Backspace')).toBe(true)
+    expect(sectionSizes(doc)).toEqual([31, SECTION_SIZE - 3, SECTION_SIZE])
+    expect((bodyOf(doc).get(1) as Y.XmlElement).get(0)).toBe(secondRest)
+
+    // typed over a selection from the second section into the third
+    editor.commands.setTextSelection({
+      from: blockPosition(editor, 31 + 2, 'start') + 1,
+      to: blockPosition(editor, 31 + SECTION_SIZE - 3, 'start') + 1,
+    })
+    editor.commands.insertContent('ـ')
+    expect(sectionSizes(doc)).toEqual([31, 3, SECTION_SIZE - 1])
+    expect((bodyOf(doc).get(2) as Y.XmlElement).get(0)).toBe(thirdRest)
+    // block 30's first two letters, then block 34's text from its third
+    expect(readParagraphs(doc)[30]).toBe(`فق${'فقرة34'.slice(2)}`)
+  })
+
+  it('pastes content copied across sections into the section it lands in', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, paragraphs(SECTION_SIZE * 2))
+    const editor = editorOn(doc)
+    const copied = editor.state.doc.slice(
+      blockPosition(editor, SECTION_SIZE - 2, 'start'),
+      blockPosition(editor, SECTION_SIZE + 1, 'end'),
+    )
+    let sectionsInCopy = 0
+    copied.content.forEach((node) => {
+      if (node.type.name === NodeName.section) sectionsInCopy++
+    })
+    expect(sectionsInCopy).toBe(2)
+    const pasted = editor.view.someProp('transformPasted', (transform) =>
+      transform(copied, editor.view, false),
+    )
+    let sectionsPasted = 0
+    pasted?.content.forEach((node) => {
+      if (node.type.name === NodeName.section) sectionsPasted++
+    })
+    expect(sectionsPasted).toBe(0)
+    editor.commands.setTextSelection(blockPosition(editor, 3, 'end'))
+    editor.view.dispatch(editor.state.tr.replaceSelection(pasted as NonNullable<typeof pasted>))
+    expect(sectionSizes(doc)).toEqual([SECTION_SIZE + 3, SECTION_SIZE])
+  })
+
+  it('survives two colleagues joining both blocks of a section away at once', () => {
+    const mine = createYDoc()
+    appendParagraphs(mine, [...paragraphs(SECTION_SIZE), 'س', 'ص'])
+    const theirs = createYDoc()
+    Y.applyUpdate(theirs, Y.encodeStateAsUpdate(mine))
+    const me = editorOn(mine)
+    const them = editorOn(theirs)
+    me.commands.setTextSelection(blockPosition(me, SECTION_SIZE, 'start'))
+    them.commands.setTextSelection(blockPosition(them, SECTION_SIZE + 1, 'start'))
+    expect(press(me, 'Backspace')).toBe(true)
+    expect(press(them, 'Backspace')).toBe(true)
+    expect(() => {
+      Y.applyUpdate(theirs, Y.encodeStateAsUpdate(mine, Y.encodeStateVector(theirs)))
+      Y.applyUpdate(mine, Y.encodeStateAsUpdate(theirs, Y.encodeStateVector(mine)))
+    }).not.toThrow()
+    expect(readParagraphs(mine)).toEqual(readParagraphs(theirs))
+    me.commands.insertContent('ـ')
+    Y.applyUpdate(theirs, Y.encodeStateAsUpdate(mine, Y.encodeStateVector(theirs)))
+    expect(readParagraphs(mine)).toEqual(readParagraphs(theirs))
   })
 })

@@ -4,26 +4,53 @@
  * sections rather than thousands of paragraphs, which is what keeps typing in
  * a 100,000-word article fast (BENCHMARKS.md, finding 9).
  *
- * Nothing a reader does should meet a section. Backspace at the start of a
- * section's first block, and Delete at the end of its last, join the two
- * blocks as they would anywhere else: the block's text moves into its
- * neighbour and the block goes, the sections stay. ProseMirror's own join
- * would merge the two sections instead, which shows nothing, takes a second
- * key press, and in Yjs re-creates every block of the merged section.
+ * Nothing a reader does should meet a section, and no edit should move blocks
+ * from one section to another: Yjs cannot move, so y-tiptap would delete the
+ * moved blocks and create them again, losing what colleagues type into them
+ * meanwhile and crediting their text to whoever moved them. Hence:
+ * - Backspace and Delete (every key that joins) across a section boundary
+ *   join the two blocks as they would anywhere else, keeping both sections,
+ *   where ProseMirror would merge the sections (`joinAcrossSections`);
+ * - Enter in an empty block splits the block, never the section;
+ * - an edit that merges sections anyway (deleting or typing over a selection
+ *   that crosses a boundary, cutting, dropping) is followed by a split where
+ *   the second section's remaining blocks begin, so they stay where they are;
+ * - pasted and dropped content loses its sections and joins the one it lands in.
  */
+
 import { NodeName } from '@hashiya/document'
-import { Node } from '@tiptap/core'
-import type { Node as PMNode } from '@tiptap/pm/model'
-import { type EditorState, TextSelection, type Transaction } from '@tiptap/pm/state'
+import { type Editor, Node } from '@tiptap/core'
+import { isChangeOrigin } from '@tiptap/extension-collaboration'
+import { Fragment, type Node as PMNode, type ResolvedPos, Slice } from '@tiptap/pm/model'
+import {
+  type EditorState,
+  Plugin,
+  PluginKey,
+  Selection,
+  TextSelection,
+  type Transaction,
+} from '@tiptap/pm/state'
+import { ReplaceAroundStep, ReplaceStep } from '@tiptap/pm/transform'
 
 export type JoinDirection = 'backward' | 'forward'
 
 const isSectionNode = (node: PMNode | null | undefined) => node?.type.name === NodeName.section
 
+/** The range a block takes, or its section's when it is the only block there. */
+function blockOrSectionRange(doc: PMNode, blockStart: number): [number, number] {
+  const $block = doc.resolve(blockStart)
+  const block = $block.nodeAfter as PMNode
+  if ($block.depth === 1 && isSectionNode($block.parent) && $block.parent.childCount === 1) {
+    return [$block.before(1), $block.after(1)]
+  }
+  return [blockStart, blockStart + block.nodeSize]
+}
+
 /**
  * Joins the textblock at the cursor with the neighbouring one across a
- * section boundary, keeping both sections. False (nothing done) anywhere else,
- * so that the usual join runs.
+ * section boundary, keeping both sections. As inside a section, an empty
+ * block is simply removed, so the other keeps its type (a heading stays a
+ * heading). False (nothing done) anywhere else, so that the usual join runs.
  */
 export function joinAcrossSections(
   state: EditorState,
@@ -36,15 +63,15 @@ export function joinAcrossSections(
   const block = $cursor.parent
   if (!block.isTextblock) return false
   const backward = direction === 'backward'
-  if (backward ? $cursor.parentOffset !== 0 : $cursor.parentOffset !== block.content.size)
+  if (backward ? $cursor.parentOffset !== 0 : $cursor.parentOffset !== block.content.size) {
     return false
+  }
 
   const inSection = $cursor.depth === 2 && isSectionNode($cursor.node(1))
   if (!inSection && $cursor.depth !== 1) return false
   if (inSection) {
-    const section = $cursor.node(1)
     const index = $cursor.index(1)
-    if (backward ? index !== 0 : index !== section.childCount - 1) return false
+    if (backward ? index !== 0 : index !== $cursor.node(1).childCount - 1) return false
   }
   const topIndex = $cursor.index(0)
   const neighbour = state.doc.maybeChild(backward ? topIndex - 1 : topIndex + 1)
@@ -57,41 +84,112 @@ export function joinAcrossSections(
       : neighbour.firstChild
     : neighbour
   if (!other?.isTextblock) return false
+  if (!dispatch) return true
 
-  const topStart = $cursor.before(1)
-  const topEnd = $cursor.after(1)
-  let target: number
-  let moved: PMNode
-  let remove: [number, number]
-  if (backward) {
-    // the end of the neighbour's text: before its closing token, and its section's
-    target = topStart - (isSectionNode(neighbour) ? 2 : 1)
-    moved = block
-    remove =
-      inSection && $cursor.node(1).childCount > 1
-        ? [$cursor.before(2), $cursor.after(2)]
-        : [topStart, topEnd]
+  const blockStart = $cursor.before($cursor.depth)
+  // where the other block starts: just across the boundary, inside its section if it has one
+  const boundary = backward ? $cursor.before(1) : $cursor.after(1)
+  const otherStart = backward
+    ? boundary - other.nodeSize - (isSectionNode(neighbour) ? 1 : 0)
+    : boundary + (isSectionNode(neighbour) ? 1 : 0)
+  const [first, firstStart, second, secondStart] = backward
+    ? [other, otherStart, block, blockStart]
+    : [block, blockStart, other, otherStart]
+
+  const tr = state.tr
+  if (first.content.size === 0 && second.content.size > 0) {
+    // the first block is empty: it goes, and the caret starts the second one
+    const [from, to] = blockOrSectionRange(state.doc, firstStart)
+    tr.delete(from, to)
+    tr.setSelection(TextSelection.create(tr.doc, tr.mapping.map(secondStart) + 1))
   } else {
-    target = $cursor.pos
-    moved = other
-    remove =
-      isSectionNode(neighbour) && neighbour.childCount > 1
-        ? [topEnd + 1, topEnd + 1 + other.nodeSize]
-        : [topEnd, topEnd + neighbour.nodeSize]
+    // the second block's text moves to the end of the first, and the block goes
+    const joinAt = firstStart + first.nodeSize - 1
+    const [from, to] = blockOrSectionRange(state.doc, secondStart)
+    // what is removed lies after joinAt, so joinAt stays where it is
+    tr.delete(from, to).insert(joinAt, second.content)
+    tr.setSelection(TextSelection.create(tr.doc, joinAt))
   }
-  if (dispatch) {
-    // what is removed lies after the target, so the target stays where it is
-    const tr = state.tr.delete(remove[0], remove[1]).insert(target, moved.content)
-    tr.setSelection(TextSelection.create(tr.doc, target))
-    dispatch(tr.scrollIntoView())
-  }
+  dispatch(tr.scrollIntoView())
   return true
 }
 
+/** Enter in a section: as the core's Enter, without lifting an empty block out of its section. */
+function splitInSection(editor: Editor): boolean {
+  const { $from } = editor.state.selection
+  if (!($from.depth >= 2 && isSectionNode($from.node(1)))) return false
+  return editor.commands.first(({ commands }) => [
+    () => commands.newlineInCode(),
+    () => commands.createParagraphNear(),
+    () => commands.splitBlock(),
+  ])
+}
+
+/**
+ * Where, in the document after `transactions`, sections they merged should
+ * part again: after the block that held the end of each replaced range that
+ * ran from one section into another, when more of that section followed.
+ */
+function partingPoints(transactions: readonly Transaction[], doc: PMNode): number[] {
+  const points: number[] = []
+  transactions.forEach((tr, trIndex) => {
+    if (isChangeOrigin(tr)) return
+    tr.steps.forEach((step, stepIndex) => {
+      if (!(step instanceof ReplaceStep || step instanceof ReplaceAroundStep)) return
+      const before = tr.docs[stepIndex] as PMNode
+      const { from, to } = step as unknown as { from: number; to: number }
+      const $from = before.resolve(from)
+      const $to = before.resolve(to)
+      if ($from.depth < 1 || $to.depth < 1 || $from.index(0) === $to.index(0)) return
+      if (!isSectionNode($from.node(1)) || !isSectionNode($to.node(1))) return
+      const rest = $to.depth >= 2 ? $to.after(2) : $to.pos
+      if (rest >= $to.end(1)) return
+      let point = tr.mapping.slice(stepIndex).map(rest)
+      for (const later of transactions.slice(trIndex + 1)) point = later.mapping.map(point)
+      points.push(point)
+    })
+  })
+  return points.filter((point) => {
+    const $point: ResolvedPos = doc.resolve(point)
+    return (
+      $point.depth === 1 &&
+      isSectionNode($point.parent) &&
+      $point.index(1) > 0 &&
+      $point.index(1) < $point.parent.childCount
+    )
+  })
+}
+
+/** Content with its sections taken apart into their blocks. */
+function withoutSections(slice: Slice): Slice {
+  const { content } = slice
+  let found = false
+  content.forEach((node) => {
+    if (isSectionNode(node)) found = true
+  })
+  if (!found) return slice
+  const blocks: PMNode[] = []
+  content.forEach((node) => {
+    if (isSectionNode(node)) {
+      node.forEach((child) => {
+        blocks.push(child)
+      })
+    } else blocks.push(node)
+  })
+  return new Slice(
+    Fragment.from(blocks),
+    isSectionNode(content.firstChild) ? Math.max(0, slice.openStart - 1) : slice.openStart,
+    isSectionNode(content.lastChild) ? Math.max(0, slice.openEnd - 1) : slice.openEnd,
+  )
+}
+
+const sectionKeeper = new PluginKey('hashiyaSections')
+
 export const Section = Node.create({
   name: NodeName.section,
-  content: 'block+',
-  // before the core keymap, whose Backspace and Delete would join the sections
+  // concurrent joins can leave a section empty; it must still load (and is not drawn)
+  content: 'block*',
+  // before the core keymap, whose joins would merge the sections
   priority: 1000,
 
   // pasted HTML never makes sections: its blocks join the section they land in
@@ -104,11 +202,51 @@ export const Section = Node.create({
   },
 
   addKeyboardShortcuts() {
+    // an input rule just applied is undone first, by the core keymap
     const join = (direction: JoinDirection) => () =>
+      !this.editor.can().undoInputRule() &&
       joinAcrossSections(this.editor.state, this.editor.view.dispatch, direction)
+    const backward = join('backward')
+    const forward = join('forward')
     return {
-      Backspace: join('backward'),
-      Delete: join('forward'),
+      Enter: () => splitInSection(this.editor),
+      Backspace: backward,
+      'Mod-Backspace': backward,
+      'Shift-Backspace': backward,
+      'Ctrl-h': backward,
+      'Alt-Backspace': backward,
+      Delete: forward,
+      'Mod-Delete': forward,
+      'Ctrl-d': forward,
+      'Ctrl-Alt-Backspace': forward,
+      'Alt-Delete': forward,
+      'Alt-d': forward,
     }
+  },
+
+  addProseMirrorPlugins() {
+    return [
+      new Plugin({
+        key: sectionKeeper,
+        props: {
+          transformPasted: withoutSections,
+        },
+        appendTransaction(transactions, _old, state) {
+          const points = transactions.some((tr) => tr.docChanged)
+            ? partingPoints(transactions, state.doc)
+            : []
+          const { selection } = state
+          // y-tiptap puts the caret of a freshly loaded article at 1: inside the first section
+          const misplaced =
+            selection instanceof TextSelection && !selection.$from.parent.inlineContent
+          if (points.length === 0 && !misplaced) return null
+          const tr = state.tr
+          for (const point of [...new Set(points)].sort((a, b) => b - a)) tr.split(point)
+          if (misplaced)
+            tr.setSelection(Selection.near(tr.doc.resolve(tr.mapping.map(selection.from))))
+          return tr
+        },
+      }),
+    ]
   },
 })

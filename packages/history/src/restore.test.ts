@@ -10,6 +10,7 @@ import {
   bodyOf,
   createYDoc,
   isSection,
+  NodeName,
   readParagraphs,
   SECTION_SIZE,
 } from '@hashiya/document'
@@ -88,5 +89,49 @@ describe('restoreDocument', () => {
         .toArray()
         .map((node) => (isSection(node) ? node.length : -1)),
     ).toEqual([SECTION_SIZE, SECTION_SIZE, SECTION_SIZE])
+  })
+
+  it('restores a long run deleted from the middle of a section as sections of at most SECTION_SIZE', () => {
+    const live = createYDoc()
+    const many = Array.from({ length: SECTION_SIZE * 30 }, (_, i) => `فقرة ${i}`)
+    appendParagraphs(live, many)
+    const past = copyOf(live)
+    const kept = blocksOf(live)[5]
+    // p10 to p900 deleted, as a selection from one section into another would
+    live.transact(() => {
+      const sections = bodyOf(live).toArray() as Y.XmlElement[]
+      ;(sections[28] as Y.XmlElement).delete(0, 900 - SECTION_SIZE * 28)
+      bodyOf(live).delete(1, 27)
+      ;(sections[0] as Y.XmlElement).delete(10, SECTION_SIZE - 10)
+    })
+    restoreDocument(live, past, 'restore')
+    expect(readParagraphs(live)).toEqual(many)
+    expect(blocksOf(live)[5]).toBe(kept)
+    const sizes = bodyOf(live)
+      .toArray()
+      .map((node) => (isSection(node) ? node.length : -1))
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(SECTION_SIZE)
+    expect(Math.min(...sizes)).toBeGreaterThan(0)
+  })
+
+  it('deletes exactly the blocks that differ in a body from before sections', () => {
+    const live = createYDoc()
+    const body = bodyOf(live)
+    const legacy = (text: string) => {
+      const paragraph = new Y.XmlElement(NodeName.paragraph)
+      paragraph.insert(0, [new Y.XmlText(text)])
+      return paragraph
+    }
+    body.insert(0, [
+      legacy('أ'),
+      legacy('ب'),
+      new Y.XmlElement(NodeName.section),
+      legacy('ج'),
+      legacy('د'),
+    ])
+    const past = createYDoc()
+    bodyOf(past).insert(0, [legacy('أ'), legacy('د')])
+    restoreDocument(live, past, 'restore')
+    expect(readParagraphs(live)).toEqual(['أ', 'د'])
   })
 })

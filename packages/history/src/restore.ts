@@ -25,9 +25,10 @@ const indexIn = (container: Container, node: BodyNode) =>
 
 /**
  * Inserts `blocks` next to `anchor` (before it, or after it when `after`).
- * Within a section they join it, unless there are more than a section's worth
- * and the anchor is the section's first or last block: then they come as
- * sections of their own, so that a long restore does not make one huge one.
+ * Within a section they join it; more than a section's worth come as sections
+ * of their own, so that a long restore does not make one huge one. Then the
+ * blocks of the anchor's section on the shorter side of the insertion point
+ * move with them, as copies (Yjs cannot move), so that the order holds.
  */
 function insertBlocks(
   body: Y.XmlFragment,
@@ -43,20 +44,40 @@ function insertBlocks(
   const index = indexIn(container, anchor) + (after ? 1 : 0)
   if (container === body) {
     body.insert(index, sectionsOf(blocks))
-  } else if (blocks.length > SECTION_SIZE && (index === 0 || index === container.length)) {
-    const sectionIndex = indexIn(body, container as Y.XmlElement) + (index === 0 ? 0 : 1)
-    body.insert(sectionIndex, sectionsOf(blocks))
-  } else {
-    container.insert(index, blocks)
+    return
   }
+  if (blocks.length <= SECTION_SIZE) {
+    container.insert(index, blocks)
+    return
+  }
+  const section = container as Y.XmlElement
+  const sectionIndex = indexIn(body, section)
+  const copies = (from: number, to: number) =>
+    (section.slice(from, to) as BodyNode[]).map((block) => block.clone())
+  if (index <= section.length - index) {
+    const moved = copies(0, index)
+    section.delete(0, index)
+    body.insert(sectionIndex, sectionsOf([...moved, ...blocks]))
+  } else {
+    const moved = copies(index, section.length)
+    section.delete(index, section.length - index)
+    body.insert(sectionIndex + 1, sectionsOf([...blocks, ...moved]))
+  }
+}
+
+/** The next child of the same parent that is not deleted. */
+function nextSibling(node: BodyNode): unknown {
+  let item = node._item?.right ?? null
+  while (item?.deleted) item = item.right
+  return item?.content instanceof Y.ContentType ? item.content.type : null
 }
 
 /** Deletes blocks (in document order), and the sections this leaves empty. */
 function deleteBlocks(body: Y.XmlFragment, blocks: BodyNode[]): void {
   for (let start = 0; start < blocks.length; ) {
-    const container = containerOf(blocks[start] as BodyNode)
     let end = start + 1
-    while (end < blocks.length && containerOf(blocks[end] as BodyNode) === container) end++
+    while (end < blocks.length && blocks[end] === nextSibling(blocks[end - 1] as BodyNode)) end++
+    const container = containerOf(blocks[start] as BodyNode)
     container.delete(indexIn(container, blocks[start] as BodyNode), end - start)
     if (isSection(container) && container.length === 0) body.delete(indexIn(body, container), 1)
     start = end
@@ -95,13 +116,13 @@ export function restoreDocument(live: Y.Doc, past: Y.Doc, origin: unknown): void
     const copies = pastBlocks
       .slice(prefix, pastBlocks.length - suffix)
       .map((block) => block.clone())
+    deleteBlocks(liveBody, removed)
     if (copies.length > 0) {
-      // next to a block that stays, so that deleting the old ones cannot take the place away
+      // next to a block that stays, which marks the place whatever was deleted around it
       const before = liveBlocks[liveBlocks.length - suffix]
       if (before) insertBlocks(liveBody, before, false, copies)
       else insertBlocks(liveBody, liveBlocks[prefix - 1] ?? null, true, copies)
     }
-    deleteBlocks(liveBody, removed)
 
     const liveEntries = annotationsMap(live)
     const pastEntries = annotationsMap(past)
