@@ -10,29 +10,13 @@ import { Editor } from '@tiptap/core'
 import type { Node as PMNode } from '@tiptap/pm/model'
 import { Plugin, PluginKey } from '@tiptap/pm/state'
 import { yCursorPluginKey } from '@tiptap/y-tiptap'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import {
-  ARTICLE_EDITOR_OPTIONS,
-  ARTICLE_NODE_NAMES,
-  articleExtensions,
-  articleSchemaExtensions,
-} from './index.js'
+import { ARTICLE_NODE_NAMES, articleSchemaExtensions } from './index.js'
+import { collaborativeEditor, destroyAfterTest, TEST_USER } from './testing/editors.js'
 
-const user = { id: 'u-1', name: 'ليلى', color: '#0369a1' }
-const editors: Editor[] = []
-
-function collaborativeEditor(doc: Y.Doc): { editor: Editor; awareness: Awareness } {
-  const awareness = new Awareness(doc)
-  const editor = new Editor({
-    ...ARTICLE_EDITOR_OPTIONS,
-    element: document.createElement('div'),
-    extensions: articleExtensions({ document: doc, provider: { awareness }, user }),
-  })
-  editors.push(editor)
-  return { editor, awareness }
-}
+const user = TEST_USER
 
 /** The editor's blocks in order, inside sections or not. */
 function blockNodes(editor: Editor): PMNode[] {
@@ -49,14 +33,9 @@ const textOf = (editor: Editor) =>
     .map((block) => block.textContent)
     .join('\n')
 
-afterEach(() => {
-  for (const editor of editors.splice(0)) editor.destroy()
-})
-
 describe('article schema', () => {
   it('has exactly the nodes of an article and one mark, the annotation id', () => {
-    const editor = new Editor({ extensions: articleSchemaExtensions() })
-    editors.push(editor)
+    const editor = destroyAfterTest(new Editor({ extensions: articleSchemaExtensions() }))
     expect(Object.keys(editor.schema.nodes).sort()).toEqual([...ARTICLE_NODE_NAMES].sort())
     expect(Object.keys(editor.schema.marks)).toEqual(['annotation'])
     const mark = editor.schema.marks.annotation

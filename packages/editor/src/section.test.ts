@@ -8,31 +8,13 @@ import {
   readParagraphs,
   SECTION_SIZE,
 } from '@hashiya/document'
-import { Editor } from '@tiptap/core'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Awareness } from 'y-protocols/awareness'
+import type { Editor } from '@tiptap/core'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { ARTICLE_EDITOR_OPTIONS, articleExtensions } from './index.js'
-
-const user = { id: 'u-1', name: 'ليلى', color: '#0369a1' }
-const editors: Editor[] = []
-
-afterEach(() => {
-  for (const editor of editors.splice(0)) editor.destroy()
-})
+import { collaborativeEditor } from './testing/editors.js'
 
 function editorOn(doc: Y.Doc): Editor {
-  const editor = new Editor({
-    ...ARTICLE_EDITOR_OPTIONS,
-    element: document.createElement('div'),
-    extensions: articleExtensions({
-      document: doc,
-      provider: { awareness: new Awareness(doc) },
-      user,
-    }),
-  })
-  editors.push(editor)
-  return editor
+  return collaborativeEditor(doc).editor
 }
 
 /** Where the text of the article's `index`th block starts (or ends). */

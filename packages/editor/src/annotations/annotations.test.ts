@@ -6,14 +6,11 @@ import {
   updateAnnotation,
 } from '@hashiya/annotations'
 import { appendParagraphs, blocksOf, createYDoc, readParagraphs } from '@hashiya/document'
-import { Editor } from '@tiptap/core'
+import type { Editor } from '@tiptap/core'
 import { TextSelection } from '@tiptap/pm/state'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Awareness } from 'y-protocols/awareness'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
-  ARTICLE_EDITOR_OPTIONS,
-  articleExtensions,
   articleUndoManager,
   editAnnotation,
   linkAnnotation,
@@ -21,28 +18,11 @@ import {
   setActiveAnnotations,
   tagSelection,
 } from '../index.js'
+import { collaborativeEditor } from '../testing/editors.js'
 
 const user = { id: 'u-layla', name: 'ليلى', color: '#0369a1' }
-const editors: Editor[] = []
-
-afterEach(() => {
-  for (const editor of editors.splice(0)) editor.destroy()
-})
-
 function openEditor(doc: Y.Doc): Editor {
-  const element = document.createElement('div')
-  document.body.append(element)
-  const editor = new Editor({
-    ...ARTICLE_EDITOR_OPTIONS,
-    element,
-    extensions: articleExtensions({
-      document: doc,
-      provider: { awareness: new Awareness(doc) },
-      user,
-    }),
-  })
-  editors.push(editor)
-  return editor
+  return collaborativeEditor(doc, { user, attached: true }).editor
 }
 
 /** Selects `part` of the editor's text, shifted by `startShift`/`endShift` characters. */
