@@ -35,7 +35,7 @@ import { cpus, totalmem } from 'node:os'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { TEST_ADMIN } from '@hashiya/testing'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import { type Browser, type CDPSession, chromium, type Page } from 'playwright-core'
 import { epochMicros, setClockBase } from './clock.js'
 import { buildLargeDocument } from './scenarios.js'
 import { round, type Summary, summarize } from './stats.js'
@@ -179,6 +179,27 @@ async function selectInParagraph(page: Page, paragraph: number, offset: number, 
     },
     { paragraph, offset, length },
   )
+}
+
+/** Stops the page's CPU profiler and writes what it recorded to `<base>.cpuprofile`. */
+async function saveCpuProfile(session: CDPSession, base: string, during: string): Promise<void> {
+  const { profile } = await session.send('Profiler.stop')
+  writeFileSync(`${base}.cpuprofile`, JSON.stringify(profile))
+  process.stderr.write(`  page profile ${during}: ${base}.cpuprofile\n`)
+}
+
+/** Runs `work`, under the page's CPU profiler when profiling (--profile). */
+async function cpuProfiled<T>(
+  session: CDPSession | null,
+  base: string,
+  during: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (!session) return work()
+  await session.send('Profiler.start')
+  const result = await work()
+  await saveCpuProfile(session, base, during)
+  return result
 }
 
 /** Scrolls the annotation panel to its end, a step per frame; frame intervals in ms. */
@@ -484,7 +505,7 @@ async function measureInBrowser(
 
     await installProbes(page)
     // --profile: a CPU profile and a trace of the page while typing and tagging,
-    // and a CPU profile while a colleague types.
+    // and CPU profiles while the panel scrolls and while a colleague types.
     const profiling = argv.includes('--profile') ? await context.newCDPSession(page) : null
     const profileBase = RESULTS.replace(/\.json$/, `-${words}-${pacing}`)
     if (profiling) {
@@ -540,20 +561,20 @@ async function measureInBrowser(
     )
     if (profiling) {
       await browser.stopTracing()
-      const { profile } = await profiling.send('Profiler.stop')
-      writeFileSync(`${profileBase}.cpuprofile`, JSON.stringify(profile))
-      process.stderr.write(`  page profile: ${profileBase}.cpuprofile\n`)
+      await saveCpuProfile(profiling, profileBase, 'while typing and tagging')
     }
-    const panel = await scrollPanel(page)
-    if (profiling) await profiling.send('Profiler.start')
-    const remote = await watchWhileColleagueTypes(page, () => colleague(COLLEAGUE_TYPING_MS))
-    if (profiling) {
-      const { profile } = await profiling.send('Profiler.stop')
-      writeFileSync(`${profileBase}-colleague.cpuprofile`, JSON.stringify(profile))
-      process.stderr.write(
-        `  page profile while a colleague types: ${profileBase}-colleague.cpuprofile\n`,
-      )
-    }
+    const panel = await cpuProfiled(
+      profiling,
+      `${profileBase}-panel`,
+      'while the panel scrolls',
+      () => scrollPanel(page),
+    )
+    const remote = await cpuProfiled(
+      profiling,
+      `${profileBase}-colleague`,
+      'while a colleague types',
+      () => watchWhileColleagueTypes(page, () => colleague(COLLEAGUE_TYPING_MS)),
+    )
     process.stderr.write(
       `  while a colleague types: frame p95 ${remote.frameMs?.p95} ms, longest task ${remote.longestTaskMs} ms\n`,
     )
