@@ -26,7 +26,6 @@ import {
   type EditorState,
   Plugin,
   PluginKey,
-  Selection,
   TextSelection,
   type Transaction,
 } from '@tiptap/pm/state'
@@ -232,18 +231,11 @@ export const Section = Node.create({
           transformPasted: withoutSections,
         },
         appendTransaction(transactions, _old, state) {
-          const points = transactions.some((tr) => tr.docChanged)
-            ? partingPoints(transactions, state.doc)
-            : []
-          const { selection } = state
-          // y-tiptap puts the caret of a freshly loaded article at 1: inside the first section
-          const misplaced =
-            selection instanceof TextSelection && !selection.$from.parent.inlineContent
-          if (points.length === 0 && !misplaced) return null
+          if (!transactions.some((tr) => tr.docChanged)) return null
+          const points = partingPoints(transactions, state.doc)
+          if (points.length === 0) return null
           const tr = state.tr
           for (const point of [...new Set(points)].sort((a, b) => b - a)) tr.split(point)
-          if (misplaced)
-            tr.setSelection(Selection.near(tr.doc.resolve(tr.mapping.map(selection.from))))
           return tr
         },
       }),
