@@ -31,11 +31,7 @@ function blockPosition(editor: Editor, index: number, at: 'start' | 'end'): numb
   return found
 }
 
-function press(
-  editor: Editor,
-  key: 'Backspace' | 'Delete' | 'Enter',
-  modifiers: KeyboardEventInit = {},
-): boolean {
+function press(editor: Editor, key: string, modifiers: KeyboardEventInit = {}): boolean {
   const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...modifiers })
   return editor.view.someProp('handleKeyDown', (handle) => handle(editor.view, event)) ?? false
 }
@@ -247,5 +243,64 @@ describe('sections in the editor', () => {
     me.commands.insertContent('ـ')
     Y.applyUpdate(theirs, Y.encodeStateAsUpdate(mine, Y.encodeStateVector(theirs)))
     expect(readParagraphs(mine)).toEqual(readParagraphs(theirs))
+  })
+
+  it('Delete in the emptied last block of the last section removes the section, or keeps the article’s only block', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, [...paragraphs(SECTION_SIZE), 'أخيرة'])
+    const editor = editorOn(doc)
+    const start = blockPosition(editor, SECTION_SIZE, 'start')
+    editor.commands.deleteRange({ from: start, to: start + 'أخيرة'.length })
+    editor.commands.setTextSelection(start)
+    expect(press(editor, 'Delete')).toBe(true)
+    expect(sectionSizes(doc)).toEqual([SECTION_SIZE])
+    expect(editor.state.selection.$from.parent.isTextblock).toBe(true)
+
+    const alone = createYDoc()
+    appendParagraphs(alone, ['وحيدة'])
+    const only = editorOn(alone)
+    only.commands.deleteRange({ from: 2, to: 2 + 'وحيدة'.length })
+    press(only, 'Delete')
+    expect(sectionSizes(alone)).toEqual([1])
+    only.commands.insertContent('ب')
+    expect(readParagraphs(alone)).toEqual(['ب'])
+  })
+
+  it('Backspace in an empty heading at the start of the article makes it a paragraph, in its section', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, ['عنوان', 'نص'])
+    const editor = editorOn(doc)
+    editor.commands.setTextSelection(2)
+    editor.commands.setHeading({ level: 2 })
+    editor.commands.deleteRange({ from: 2, to: 2 + 'عنوان'.length })
+    expect(press(editor, 'Backspace')).toBe(true)
+    expect(sectionSizes(doc)).toEqual([2])
+    expect(((bodyOf(doc).get(0) as Y.XmlElement).get(0) as Y.XmlElement).nodeName).toBe(
+      NodeName.paragraph,
+    )
+  })
+
+  it('leaves the Mac-only join keys to the browser elsewhere', () => {
+    expect(navigator.platform).not.toMatch(/Mac|iPhone|iPad/)
+    const doc = createYDoc()
+    appendParagraphs(doc, paragraphs(SECTION_SIZE + 2))
+    const editor = editorOn(doc)
+    editor.commands.setTextSelection(blockPosition(editor, SECTION_SIZE - 1, 'end'))
+    expect(press(editor, 'd', { altKey: true })).toBe(false)
+    editor.commands.setTextSelection(blockPosition(editor, SECTION_SIZE, 'start'))
+    expect(press(editor, 'h', { ctrlKey: true })).toBe(false)
+    expect(sectionSizes(doc)).toEqual([SECTION_SIZE, 2])
+  })
+
+  it('removes a section colleagues left empty with the next edit here', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, paragraphs(SECTION_SIZE + 1))
+    const editor = editorOn(doc)
+    // a colleague's join, as it arrives: the second section's only block gone
+    ;(bodyOf(doc).get(1) as Y.XmlElement).delete(0, 1)
+    expect(sectionSizes(doc)).toEqual([SECTION_SIZE, 0])
+    editor.commands.setTextSelection(blockPosition(editor, 0, 'end'))
+    editor.commands.insertContent('ـ')
+    expect(sectionSizes(doc)).toEqual([SECTION_SIZE])
   })
 })

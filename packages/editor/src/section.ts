@@ -15,11 +15,14 @@
  * - an edit that merges sections anyway (deleting or typing over a selection
  *   that crosses a boundary, cutting, dropping) is followed by a split where
  *   the second section's remaining blocks begin, so they stay where they are;
- * - pasted and dropped content loses its sections and joins the one it lands in.
+ * - pasted and dropped content loses its sections and joins the one it lands in;
+ * - a section left empty (colleagues joining its blocks away at once, Delete
+ *   in the last one's only block) goes with the next edit made here, and
+ *   Backspace in an empty heading at the article's start does not lift it out.
  */
 
 import { NodeName } from '@hashiya/document'
-import { type Editor, Node } from '@tiptap/core'
+import { type Editor, isiOS, isMacOS, Node } from '@tiptap/core'
 import { isChangeOrigin } from '@tiptap/extension-collaboration'
 import { Fragment, type Node as PMNode, type ResolvedPos, Slice } from '@tiptap/pm/model'
 import {
@@ -74,7 +77,7 @@ export function joinAcrossSections(
   }
   const topIndex = $cursor.index(0)
   const neighbour = state.doc.maybeChild(backward ? topIndex - 1 : topIndex + 1)
-  if (!neighbour) return false
+  if (!neighbour) return inSection && backward && emptyHeadingToParagraph(state, dispatch, $cursor)
   // two blocks directly in the body (an article from before sections): the usual join
   if (!inSection && !isSectionNode(neighbour)) return false
   const other = isSectionNode(neighbour)
@@ -110,6 +113,25 @@ export function joinAcrossSections(
     tr.setSelection(TextSelection.create(tr.doc, joinAt))
   }
   dispatch(tr.scrollIntoView())
+  return true
+}
+
+/**
+ * Backspace in an empty heading at the very start of the article: the core
+ * keymap would lift it out of its section as a paragraph; it becomes a
+ * paragraph where it is. (Delete in an empty block at the very end leaves its
+ * section empty, which `removeEmptySections` tidies.)
+ */
+function emptyHeadingToParagraph(
+  state: EditorState,
+  dispatch: ((tr: Transaction) => void) | undefined,
+  $cursor: ResolvedPos,
+): boolean {
+  const paragraph = state.schema.nodes[NodeName.paragraph]
+  if (!paragraph || $cursor.parent.content.size > 0 || $cursor.parent.type === paragraph) {
+    return false
+  }
+  dispatch?.(state.tr.setBlockType($cursor.pos, $cursor.pos, paragraph))
   return true
 }
 
@@ -182,6 +204,40 @@ function withoutSections(slice: Slice): Slice {
   )
 }
 
+/** Where the article's empty sections start. */
+function emptySections(doc: PMNode): number[] {
+  const starts: number[] = []
+  doc.forEach((node, offset) => {
+    if (isSectionNode(node) && node.childCount === 0) starts.push(offset)
+  })
+  return starts
+}
+
+/**
+ * Removes empty sections (left by colleagues joining a section's blocks away
+ * at once, or by an edit here), with the next local edit. An article that is
+ * nothing but an empty section gets an empty paragraph in it instead, so
+ * there is somewhere to type.
+ */
+function removeEmptySections(tr: Transaction): void {
+  const starts = emptySections(tr.doc)
+  if (starts.length === 0) return
+  let hasText = false
+  tr.doc.descendants((node) => {
+    if (node.isTextblock) hasText = true
+    return !hasText && !node.isTextblock
+  })
+  const [first, ...rest] = starts
+  for (const start of [...(hasText ? starts : rest)].reverse()) tr.delete(start, start + 2)
+  if (!hasText && first !== undefined) {
+    const paragraph = tr.doc.type.schema.nodes[NodeName.paragraph]
+    if (paragraph) {
+      tr.insert(first + 1, paragraph.create())
+      tr.setSelection(TextSelection.create(tr.doc, first + 2))
+    }
+  }
+}
+
 const sectionKeeper = new PluginKey('hashiyaSections')
 
 export const Section = Node.create({
@@ -207,20 +263,26 @@ export const Section = Node.create({
       joinAcrossSections(this.editor.state, this.editor.view.dispatch, direction)
     const backward = join('backward')
     const forward = join('forward')
-    return {
+    const keys: Record<string, () => boolean> = {
       Enter: () => splitInSection(this.editor),
       Backspace: backward,
       'Mod-Backspace': backward,
       'Shift-Backspace': backward,
-      'Ctrl-h': backward,
-      'Alt-Backspace': backward,
       Delete: forward,
       'Mod-Delete': forward,
-      'Ctrl-d': forward,
-      'Ctrl-Alt-Backspace': forward,
-      'Alt-Delete': forward,
-      'Alt-d': forward,
     }
+    // the core keymap's Mac-only joins; elsewhere these keys are the browser's
+    if (isMacOS() || isiOS()) {
+      Object.assign(keys, {
+        'Ctrl-h': backward,
+        'Alt-Backspace': backward,
+        'Ctrl-d': forward,
+        'Ctrl-Alt-Backspace': forward,
+        'Alt-Delete': forward,
+        'Alt-d': forward,
+      })
+    }
+    return keys
   },
 
   addProseMirrorPlugins() {
@@ -231,11 +293,13 @@ export const Section = Node.create({
           transformPasted: withoutSections,
         },
         appendTransaction(transactions, _old, state) {
-          if (!transactions.some((tr) => tr.docChanged)) return null
+          if (!transactions.some((tr) => tr.docChanged && !isChangeOrigin(tr))) return null
           const points = partingPoints(transactions, state.doc)
-          if (points.length === 0) return null
+          const empty = emptySections(state.doc)
+          if (points.length === 0 && empty.length === 0) return null
           const tr = state.tr
           for (const point of [...new Set(points)].sort((a, b) => b - a)) tr.split(point)
+          removeEmptySections(tr)
           return tr
         },
       }),
