@@ -15,8 +15,9 @@ import {
   bodyOf,
   isSection,
   PARAGRAPH_SEPARATOR,
+  parentTypeOf,
 } from '@hashiya/document'
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import { relationTypeFor } from './kinds.js'
 import { annotationIdOfAttribute } from './mark.js'
 import { codePointLength, SEPARATOR_LENGTH, type TextRun, walkBlock } from './positions.js'
@@ -170,11 +171,6 @@ type YType = Y.AbstractType<any>
 type Block = Y.XmlElement | Y.XmlText
 type Parsed = AnnotationRecord | AnnotationProblem
 
-function parentType(type: YType): YType | null {
-  const parent: unknown = type._item?.parent
-  return parent instanceof Y.AbstractType ? parent : null
-}
-
 /** What changed for readers since the previous `readChanges()`. */
 export interface AnnotationChanges {
   /**
@@ -227,7 +223,7 @@ export class AnnotationReader {
   /** Remembers which blocks and entries the transaction changed; the work waits for a read. */
   private readonly noteChanges = (transaction: Y.Transaction): void => {
     for (const [type, keys] of transaction.changed) {
-      if (type === (this.body as YType) || (isSection(type) && parentType(type) === this.body)) {
+      if (type === (this.body as YType) || (isSection(type) && parentTypeOf(type) === this.body)) {
         this.structureChanged = true
         continue
       }
@@ -241,7 +237,7 @@ export class AnnotationReader {
         continue
       }
       let child: YType = type
-      for (let parent = parentType(child); parent; parent = parentType(child)) {
+      for (let parent = parentTypeOf(child); parent; parent = parentTypeOf(child)) {
         if (parent === (this.entries as YType)) {
           const id = child._item?.parentSub
           if (id) this.dirtyEntries.add(id)

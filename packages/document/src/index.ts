@@ -12,6 +12,7 @@ export {
   createYDoc,
   isSection,
   NodeName,
+  parentTypeOf,
   SECTION_SIZE,
   sectionsOf,
 } from './layout.js'

@@ -61,27 +61,28 @@ export function blocksOf(doc: Y.Doc): BodyNode[] {
   return blocks
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: Yjs types its parents loosely
+type AnyType = Y.AbstractType<any>
+
+/** The type that holds `type`, or null at the top of the document. */
+export function parentTypeOf(type: AnyType): AnyType | null {
+  const parent: unknown = type._item?.parent
+  return parent instanceof Y.AbstractType ? parent : null
+}
+
 /**
  * The block that `type` is or lies in, or null when it is the body, a section,
  * or outside the body. Sections and the body are containers: a change to their
  * children is a change to the list of blocks.
  */
-// biome-ignore lint/suspicious/noExplicitAny: Yjs types its parents loosely
-type AnyType = Y.AbstractType<any>
-
 export function blockContaining(body: Y.XmlFragment, type: AnyType): BodyNode | null {
   let child: AnyType = type
-  for (let parent = parentOf(child); parent; parent = parentOf(child)) {
+  for (let parent = parentTypeOf(child); parent; parent = parentTypeOf(child)) {
     if (parent === body) return isSection(child) ? null : (child as BodyNode)
-    if (isSection(parent) && parentOf(parent) === body) return child as BodyNode
+    if (isSection(parent) && parentTypeOf(parent) === body) return child as BodyNode
     child = parent
   }
   return null
-}
-
-function parentOf(type: AnyType): AnyType | null {
-  const parent: unknown = type._item?.parent
-  return parent instanceof Y.AbstractType ? parent : null
 }
 
 /** Wraps blocks into new sections of `SECTION_SIZE`. */

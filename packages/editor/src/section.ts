@@ -158,7 +158,7 @@ function partingPoints(transactions: readonly Transaction[], doc: PMNode): numbe
     tr.steps.forEach((step, stepIndex) => {
       if (!(step instanceof ReplaceStep || step instanceof ReplaceAroundStep)) return
       const before = tr.docs[stepIndex] as PMNode
-      const { from, to } = step as unknown as { from: number; to: number }
+      const { from, to } = step
       const $from = before.resolve(from)
       const $to = before.resolve(to)
       if ($from.depth < 1 || $to.depth < 1 || $from.index(0) === $to.index(0)) return
@@ -184,19 +184,18 @@ function partingPoints(transactions: readonly Transaction[], doc: PMNode): numbe
 /** Content with its sections taken apart into their blocks. */
 function withoutSections(slice: Slice): Slice {
   const { content } = slice
+  const blocks: PMNode[] = []
   let found = false
   content.forEach((node) => {
-    if (isSectionNode(node)) found = true
-  })
-  if (!found) return slice
-  const blocks: PMNode[] = []
-  content.forEach((node) => {
-    if (isSectionNode(node)) {
+    if (!isSectionNode(node)) blocks.push(node)
+    else {
+      found = true
       node.forEach((child) => {
         blocks.push(child)
       })
-    } else blocks.push(node)
+    }
   })
+  if (!found) return slice
   return new Slice(
     Fragment.from(blocks),
     isSectionNode(content.firstChild) ? Math.max(0, slice.openStart - 1) : slice.openStart,
@@ -294,13 +293,11 @@ export const Section = Node.create({
         },
         appendTransaction(transactions, _old, state) {
           if (!transactions.some((tr) => tr.docChanged && !isChangeOrigin(tr))) return null
-          const points = partingPoints(transactions, state.doc)
-          const empty = emptySections(state.doc)
-          if (points.length === 0 && empty.length === 0) return null
           const tr = state.tr
+          const points = partingPoints(transactions, state.doc)
           for (const point of [...new Set(points)].sort((a, b) => b - a)) tr.split(point)
           removeEmptySections(tr)
-          return tr
+          return tr.docChanged ? tr : null
         },
       }),
     ]
