@@ -114,16 +114,27 @@ export async function placeCaretAtEnd(block: Locator): Promise<void> {
   await placeCaret(block, 'end')
 }
 
-/** Puts the caret at a block's logical start or end, as a click there would. */
+/**
+ * Puts the caret at a block's logical start or end, as a click there would,
+ * and returns once the editor has taken the new selection: the browser tells
+ * it in a `selectionchange` event, a task later, and a key pressed before
+ * that would act where the click left the caret.
+ */
 export async function placeCaret(block: Locator, at: 'start' | 'end'): Promise<void> {
   await block.click()
-  await block.evaluate((element, toStart) => {
+  await block.evaluate(async (element, toStart) => {
+    const taken = new Promise<void>((resolve) => {
+      document.addEventListener('selectionchange', () => setTimeout(resolve, 0), { once: true })
+      // the click may have left the caret there already: then no event comes
+      setTimeout(resolve, 500)
+    })
     const range = document.createRange()
     range.selectNodeContents(element)
     range.collapse(toStart)
     const selection = getSelection()
     selection?.removeAllRanges()
     selection?.addRange(range)
+    await taken
   }, at === 'start')
 }
 
