@@ -112,6 +112,9 @@ describe('tagging the demo article together', () => {
       .getByTestId('annotation-relation')
     await expect.poll(() => chip.count(), { timeout: 10_000 }).toBe(1)
     expect(await chip.textContent()).toContain('بوتين طلب')
+    // the article's only claim is linked now: the list has nothing left to offer
+    await expect.poll(() => select.isDisabled(), { timeout: 10_000 }).toBe(true)
+    expect(await select.locator('option').first().textContent()).toBe('كل الادعاءات مربوطة')
     const api = (await (
       await fetch(`${server.url}/api/documents/demo-musk-putin/annotations`, {
         headers: leilaAccount.headers,

@@ -188,18 +188,92 @@ async function saveCpuProfile(session: CDPSession, base: string, during: string)
   process.stderr.write(`  page profile ${during}: ${base}.cpuprofile\n`)
 }
 
-/** Runs `work`, under the page's CPU profiler when profiling (--profile). */
-async function cpuProfiled<T>(
-  session: CDPSession | null,
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline']
+
+/** A page being profiled (--profile): its DevTools session and its browser (for traces). */
+interface Profiling {
+  session: CDPSession
+  browser: Browser
+  page: Page
+}
+
+/**
+ * Runs `work`, when profiling (--profile) under the page's CPU profiler and a
+ * trace (`<base>.cpuprofile`, `<base>.trace.json`): the profile shows the
+ * page's script, the trace the browser's own work (style, layout, paint).
+ */
+async function profiled<T>(
+  profiling: Profiling | null,
   base: string,
   during: string,
   work: () => Promise<T>,
 ): Promise<T> {
-  if (!session) return work()
-  await session.send('Profiler.start')
+  if (!profiling) return work()
+  await profiling.session.send('Profiler.start')
+  await profiling.browser.startTracing(profiling.page, {
+    path: `${base}.trace.json`,
+    categories: TRACE_CATEGORIES,
+  })
   const result = await work()
-  await saveCpuProfile(session, base, during)
+  await profiling.browser.stopTracing()
+  await saveCpuProfile(profiling.session, base, during)
   return result
+}
+
+/**
+ * Types into the article and tags spans (see the module comment); each
+ * keystroke's and each tag's time from key to paint, and each tag's from the
+ * harness's press.
+ */
+async function typeAndTag(
+  page: Page,
+  keystrokes: number,
+  tags: number,
+): Promise<{ keyTimes: number[]; tagTimes: number[]; tagPresses: number[] }> {
+  // Typing in the third paragraph, on screen. Latin letters: Playwright types
+  // characters outside the US layout as bare text input, with no keydown to
+  // time from. The editor's path is the same.
+  await selectInParagraph(page, 2, 10, 0)
+  await page.evaluate(() => {
+    ;(window as unknown as { __bench: { recording: boolean } }).__bench.recording = true
+  })
+  const letters = 'newsroom text '
+  for (let i = 0; i < keystrokes; i++) {
+    await page.keyboard.type(letters[i % letters.length] as string)
+    await page.waitForTimeout(40)
+  }
+  await page.waitForTimeout(500)
+  const keyTimes = await page.evaluate(
+    () => (window as unknown as { __bench: { keys: number[] } }).__bench.keys,
+  )
+
+  // Tagging: select a few words, Ctrl+Alt+1, until the new mark is painted.
+  for (let i = 0; i < tags; i++) {
+    await selectInParagraph(page, 3 + (i % 6), 5 + 7 * Math.floor(i / 6), 6)
+    await page.waitForTimeout(100)
+    const before = await page.evaluate(
+      () => (window as unknown as { __bench: { tags: number[] } }).__bench.tags.length,
+    )
+    await page.evaluate(() => {
+      const bench = (window as unknown as { __bench: { tagArmed: boolean; tagPressed: number } })
+        .__bench
+      bench.tagArmed = true
+      bench.tagPressed = performance.now()
+    })
+    await page.keyboard.press('Control+Alt+1')
+    await page
+      .waitForFunction(
+        (n) => (window as unknown as { __bench: { tags: number[] } }).__bench.tags.length > n,
+        before,
+        { timeout: 10_000 },
+      )
+      .catch(() => {})
+    await page.waitForTimeout(150)
+  }
+  const { tags: tagTimes, tagPresses } = await page.evaluate(
+    () => (window as unknown as { __bench: { tags: number[]; tagPresses: number[] } }).__bench,
+  )
+  return { keyTimes, tagTimes, tagPresses }
 }
 
 /** Scrolls the annotation panel to its end, a step per frame; frame intervals in ms. */
@@ -505,71 +579,20 @@ async function measureInBrowser(
 
     await installProbes(page)
     // --profile: a CPU profile and a trace of the page while typing and tagging,
-    // and CPU profiles while the panel scrolls and while a colleague types.
-    const profiling = argv.includes('--profile') ? await context.newCDPSession(page) : null
+    // while the panel scrolls and while a colleague types.
+    const profiling: Profiling | null = argv.includes('--profile')
+      ? { session: await context.newCDPSession(page), browser, page }
+      : null
     const profileBase = RESULTS.replace(/\.json$/, `-${words}-${pacing}`)
-    if (profiling) {
-      await profiling.send('Profiler.enable')
-      await profiling.send('Profiler.start')
-      await browser.startTracing(page, {
-        path: `${profileBase}.trace.json`,
-        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'],
-      })
-    }
-    // Typing in the third paragraph, on screen. Latin letters: Playwright types
-    // characters outside the US layout as bare text input, with no keydown to
-    // time from. The editor's path is the same.
-    await selectInParagraph(page, 2, 10, 0)
-    await page.evaluate(() => {
-      ;(window as unknown as { __bench: { recording: boolean } }).__bench.recording = true
-    })
-    const letters = 'newsroom text '
-    for (let i = 0; i < keystrokes; i++) {
-      await page.keyboard.type(letters[i % letters.length] as string)
-      await page.waitForTimeout(40)
-    }
-    await page.waitForTimeout(500)
-    const keyTimes = await page.evaluate(
-      () => (window as unknown as { __bench: { keys: number[] } }).__bench.keys,
+    await profiling?.session.send('Profiler.enable')
+    const typedAndTagged = await profiled(profiling, profileBase, 'while typing and tagging', () =>
+      typeAndTag(page, keystrokes, tags),
     )
-
-    // Tagging: select a few words, Ctrl+Alt+1, until the new mark is painted.
-    for (let i = 0; i < tags; i++) {
-      await selectInParagraph(page, 3 + (i % 6), 5 + 7 * Math.floor(i / 6), 6)
-      await page.waitForTimeout(100)
-      const before = await page.evaluate(
-        () => (window as unknown as { __bench: { tags: number[] } }).__bench.tags.length,
-      )
-      await page.evaluate(() => {
-        const bench = (window as unknown as { __bench: { tagArmed: boolean; tagPressed: number } })
-          .__bench
-        bench.tagArmed = true
-        bench.tagPressed = performance.now()
-      })
-      await page.keyboard.press('Control+Alt+1')
-      await page
-        .waitForFunction(
-          (n) => (window as unknown as { __bench: { tags: number[] } }).__bench.tags.length > n,
-          before,
-          { timeout: 10_000 },
-        )
-        .catch(() => {})
-      await page.waitForTimeout(150)
-    }
-    const { tags: tagTimes, tagPresses } = await page.evaluate(
-      () => (window as unknown as { __bench: { tags: number[]; tagPresses: number[] } }).__bench,
+    const { keyTimes, tagTimes, tagPresses } = typedAndTagged
+    const panel = await profiled(profiling, `${profileBase}-panel`, 'while the panel scrolls', () =>
+      scrollPanel(page),
     )
-    if (profiling) {
-      await browser.stopTracing()
-      await saveCpuProfile(profiling, profileBase, 'while typing and tagging')
-    }
-    const panel = await cpuProfiled(
-      profiling,
-      `${profileBase}-panel`,
-      'while the panel scrolls',
-      () => scrollPanel(page),
-    )
-    const remote = await cpuProfiled(
+    const remote = await profiled(
       profiling,
       `${profileBase}-colleague`,
       'while a colleague types',

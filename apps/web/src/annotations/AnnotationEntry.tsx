@@ -6,10 +6,12 @@ import {
   kindHasSpeaker,
   MAX_NOTE_LENGTH,
   MAX_SPEAKER_LENGTH,
+  RELATION_TYPES,
+  type RelationType,
   relationTypeFor,
 } from '@hashiya/annotations'
+import type { TFunction } from 'i18next'
 import { type MouseEvent, memo, useState } from 'react'
-import { useTranslation } from 'react-i18next'
 import { DraftField } from './DraftField.js'
 import { clip, sameDisplay } from './filter.js'
 import { KindIcon } from './KindIcon.js'
@@ -34,73 +36,107 @@ export interface EntryActions {
   remove(id: string): void
 }
 
-interface AnnotationEntryProps {
+/**
+ * The words an entry shows. Translated once for the whole list: looking them
+ * up again in every entry drawn was a third of the panel's scrolling time
+ * with 10,000 entries.
+ */
+export interface EntryLabels {
+  kinds: Readonly<Record<AnnotationKind, string>>
+  relations: Readonly<Record<RelationType, string>>
+  kindLabel: string
+  delete: string
+  goTo: string
+  speaker: string
+  speakerPlaceholder: string
+  note: string
+  notePlaceholder: string
+  linkLabel: string
+  linkPlaceholder: string
+  allLinked: string
+  noClaims: string
+  pick: string
+  pickTitle: string
+  cancelPick: string
+  by(name: string): string
+  deleteLabel(text: string): string
+  unlink(text: string): string
+}
+
+export function entryLabels(t: TFunction): EntryLabels {
+  return {
+    kinds: Object.fromEntries(
+      ANNOTATION_KINDS.map((kind) => [kind, t(`annotations.kinds.${kind}`)]),
+    ) as Record<AnnotationKind, string>,
+    relations: Object.fromEntries(
+      RELATION_TYPES.map((type) => [type, t(`annotations.relations.${type}`)]),
+    ) as Record<RelationType, string>,
+    kindLabel: t('annotations.kindLabel'),
+    delete: t('annotations.delete'),
+    goTo: t('annotations.goTo'),
+    speaker: t('annotations.speaker'),
+    speakerPlaceholder: t('annotations.speakerPlaceholder'),
+    note: t('annotations.note'),
+    notePlaceholder: t('annotations.notePlaceholder'),
+    linkLabel: t('annotations.linkLabel'),
+    linkPlaceholder: t('annotations.linkPlaceholder'),
+    allLinked: t('annotations.allLinked'),
+    noClaims: t('annotations.noClaims'),
+    pick: t('annotations.pick'),
+    pickTitle: t('annotations.pickTitle'),
+    cancelPick: t('annotations.cancelPick'),
+    by: (name) => t('annotations.by', { name }),
+    deleteLabel: (text) => t('annotations.deleteLabel', { text }),
+    unlink: (text) => t('annotations.unlink', { text }),
+  }
+}
+
+/** What an entry shows and does, apart from its place in the list. */
+interface EntryBodyProps {
   annotation: Annotation
+  authorName: string
+  /** Every claim, in document order (the same array for all entries). */
+  claims: readonly ClaimOption[]
+  claimLabels: ReadonlyMap<string, string>
+  /** "Click the claim in the text" mode is on for this entry. */
+  picking: boolean
+  actions: EntryActions
+  /** Shown as text, without the controls that change it. */
+  readOnly: boolean
+  labels: EntryLabels
+}
+
+interface AnnotationEntryProps extends EntryBodyProps {
   /** Place in the (virtualized) list: index, list length, and offset from the list's top in px. */
   position: number
   setSize: number
   offset: number
   /** Measures the drawn entry (the list's virtualizer). */
   measure: (element: HTMLLIElement | null) => void
-  authorName: string
-  /** Every claim, in document order (the same array for all entries). */
-  claims: readonly ClaimOption[]
-  claimLabels: ReadonlyMap<string, string>
   /** Hovered here or in the text. */
   active: boolean
   selected: boolean
-  /** "Click the claim in the text" mode is on for this entry. */
-  picking: boolean
-  actions: EntryActions
-  /** Shown as text, without the controls that change it. */
-  readOnly: boolean
 }
 
 const INTERACTIVE = 'button, input, select, textarea, label, a'
 
-/** Re-render an entry only when what it shows changed (not when its text merely moved). */
-function sameEntryProps(a: AnnotationEntryProps, b: AnnotationEntryProps): boolean {
-  return (
-    sameDisplay(a.annotation, b.annotation) &&
-    a.position === b.position &&
-    a.setSize === b.setSize &&
-    a.offset === b.offset &&
-    a.measure === b.measure &&
-    a.authorName === b.authorName &&
-    a.claims === b.claims &&
-    a.claimLabels === b.claimLabels &&
-    a.active === b.active &&
-    a.selected === b.selected &&
-    a.picking === b.picking &&
-    a.actions === b.actions &&
-    a.readOnly === b.readOnly
-  )
-}
-
-/** One annotation in the panel, edited in place. */
-export const AnnotationEntry = memo(function AnnotationEntry({
-  annotation,
+/**
+ * One annotation in the panel, edited in place. The list item itself is
+ * cheap and drawn again whenever the list moves (its offset changes as
+ * entries above it are measured); its content is drawn again only when what
+ * it shows changed.
+ */
+export function AnnotationEntry({
   position,
   setSize,
   offset,
   measure,
-  authorName,
-  claims,
-  claimLabels,
   active,
   selected,
-  picking,
-  actions,
-  readOnly,
+  ...body
 }: AnnotationEntryProps) {
-  const { t } = useTranslation()
+  const { annotation, actions } = body
   const { id, kind } = annotation
-  const relationType = relationTypeFor(kind)
-  const shortText = clip(annotation.text, 48)
-  const linked = new Set(annotation.relations.map((relation) => relation.target))
-  const linkable = relationType
-    ? claims.filter((claim) => claim.id !== id && !linked.has(claim.id))
-    : []
 
   const onClick = (event: MouseEvent<HTMLLIElement>) => {
     const target = event.target as Element
@@ -113,7 +149,7 @@ export const AnnotationEntry = memo(function AnnotationEntry({
   if (selected) className += ' annotation-entry--selected'
 
   return (
-    // biome-ignore lint/a11y/useKeyWithClickEvents: a mouse shortcut; keyboard users have the text button below
+    // biome-ignore lint/a11y/useKeyWithClickEvents: a mouse shortcut; keyboard users have the text button inside
     <li
       ref={measure}
       className={className}
@@ -129,19 +165,59 @@ export const AnnotationEntry = memo(function AnnotationEntry({
       onMouseLeave={() => actions.hover(null)}
       onClick={onClick}
     >
+      <EntryBody {...body} />
+    </li>
+  )
+}
+
+/** Re-render an entry's content only when what it shows changed (not when its text merely moved). */
+function sameBodyProps(a: EntryBodyProps, b: EntryBodyProps): boolean {
+  return (
+    sameDisplay(a.annotation, b.annotation) &&
+    a.authorName === b.authorName &&
+    a.claims === b.claims &&
+    a.claimLabels === b.claimLabels &&
+    a.picking === b.picking &&
+    a.actions === b.actions &&
+    a.readOnly === b.readOnly &&
+    a.labels === b.labels
+  )
+}
+
+const EntryBody = memo(function EntryBody({
+  annotation,
+  authorName,
+  claims,
+  claimLabels,
+  picking,
+  actions,
+  readOnly,
+  labels,
+}: EntryBodyProps) {
+  const { id, kind } = annotation
+  const relationType = relationTypeFor(kind)
+  const shortText = clip(annotation.text, 48)
+  // the claims still offered for linking are counted here and listed only when the list opens
+  const otherClaims = claims.length - (claimLabels.has(id) ? 1 : 0)
+  const linked = new Set(annotation.relations.map((relation) => relation.target))
+  const linkedClaims = [...linked].filter((target) => target !== id && claimLabels.has(target))
+  const linkableCount = relationType ? otherClaims - linkedClaims.length : 0
+
+  return (
+    <>
       <div className="annotation-entry__head">
         <span className={`annotation-entry__icon kind-color--${kind}`}>
           <KindIcon kind={kind} size={18} />
         </span>
         {readOnly ? (
           <span className="annotation-entry__kind-text" data-testid="annotation-kind">
-            {t(`annotations.kinds.${kind}`)}
+            {labels.kinds[kind]}
           </span>
         ) : (
           <select
             className="annotation-entry__kind"
             data-testid="annotation-kind-select"
-            aria-label={t('annotations.kindLabel')}
+            aria-label={labels.kindLabel}
             value={kind}
             onChange={(event) => {
               if (isAnnotationKind(event.target.value)) actions.setKind(id, event.target.value)
@@ -149,21 +225,21 @@ export const AnnotationEntry = memo(function AnnotationEntry({
           >
             {ANNOTATION_KINDS.map((option) => (
               <option key={option} value={option}>
-                {t(`annotations.kinds.${option}`)}
+                {labels.kinds[option]}
               </option>
             ))}
           </select>
         )}
         <span className="annotation-entry__author" title={annotation.author} dir="auto">
-          {t('annotations.by', { name: authorName })}
+          {labels.by(authorName)}
         </span>
         {!readOnly && (
           <button
             type="button"
             className="button button--icon annotation-entry__delete"
             data-testid="annotation-delete"
-            aria-label={t('annotations.deleteLabel', { text: shortText })}
-            title={t('annotations.delete')}
+            aria-label={labels.deleteLabel(shortText)}
+            title={labels.delete}
             onClick={() => actions.remove(id)}
           >
             <TrashIcon />
@@ -174,7 +250,7 @@ export const AnnotationEntry = memo(function AnnotationEntry({
       <button
         type="button"
         className="annotation-entry__text"
-        title={t('annotations.goTo')}
+        title={labels.goTo}
         lang="ar"
         dir="rtl"
         onClick={(event) => {
@@ -189,7 +265,7 @@ export const AnnotationEntry = memo(function AnnotationEntry({
         <>
           {kindHasSpeaker(kind) && annotation.speaker && (
             <p className="annotation-entry__field" data-testid="annotation-speaker-text">
-              <span className="annotation-entry__field-label">{t('annotations.speaker')}: </span>
+              <span className="annotation-entry__field-label">{labels.speaker}: </span>
               <span dir="auto">{annotation.speaker}</span>
             </p>
           )}
@@ -198,7 +274,7 @@ export const AnnotationEntry = memo(function AnnotationEntry({
               className="annotation-entry__field annotation-entry__field--note"
               data-testid="annotation-note-text"
             >
-              <span className="annotation-entry__field-label">{t('annotations.note')}: </span>
+              <span className="annotation-entry__field-label">{labels.note}: </span>
               <span dir="auto">{annotation.note}</span>
             </p>
           )}
@@ -209,8 +285,8 @@ export const AnnotationEntry = memo(function AnnotationEntry({
             <DraftField
               value={annotation.speaker}
               onCommit={(speaker) => actions.setSpeaker(id, speaker)}
-              label={t('annotations.speaker')}
-              placeholder={t('annotations.speakerPlaceholder')}
+              label={labels.speaker}
+              placeholder={labels.speakerPlaceholder}
               maxLength={MAX_SPEAKER_LENGTH}
               className="annotation-entry__speaker"
               testId="annotation-speaker"
@@ -219,8 +295,8 @@ export const AnnotationEntry = memo(function AnnotationEntry({
           <DraftField
             value={annotation.note}
             onCommit={(note) => actions.setNote(id, note)}
-            label={t('annotations.note')}
-            placeholder={t('annotations.notePlaceholder')}
+            label={labels.note}
+            placeholder={labels.notePlaceholder}
             maxLength={MAX_NOTE_LENGTH}
             multiline
             className="annotation-entry__note"
@@ -231,9 +307,7 @@ export const AnnotationEntry = memo(function AnnotationEntry({
 
       {relationType && (!readOnly || annotation.relations.length > 0) && (
         <div className="annotation-entry__links">
-          <span className="annotation-entry__links-label">
-            {t(`annotations.relations.${relationType}`)}
-          </span>
+          <span className="annotation-entry__links-label">{labels.relations[relationType]}</span>
           {annotation.relations.length > 0 && (
             <ul className="annotation-entry__chips">
               {annotation.relations.map((relation) => {
@@ -249,8 +323,8 @@ export const AnnotationEntry = memo(function AnnotationEntry({
                         type="button"
                         className="chip__remove"
                         data-testid="annotation-relation-remove"
-                        aria-label={t('annotations.unlink', { text: label })}
-                        title={t('annotations.unlink', { text: label })}
+                        aria-label={labels.unlink(label)}
+                        title={labels.unlink(label)}
                         onClick={() => actions.link(id, relation.target, false)}
                       >
                         <span aria-hidden="true">×</span>
@@ -264,14 +338,17 @@ export const AnnotationEntry = memo(function AnnotationEntry({
           {!readOnly && (
             <div className="annotation-entry__link-controls">
               <LinkSelect
-                claims={linkable}
-                label={t('annotations.linkLabel')}
+                claims={claims}
+                excluded={linked}
+                ownId={id}
+                count={linkableCount}
+                label={labels.linkLabel}
                 placeholder={
-                  linkable.length > 0
-                    ? t('annotations.linkPlaceholder')
-                    : claims.some((claim) => claim.id !== id)
-                      ? t('annotations.allLinked')
-                      : t('annotations.noClaims')
+                  linkableCount > 0
+                    ? labels.linkPlaceholder
+                    : otherClaims > 0
+                      ? labels.allLinked
+                      : labels.noClaims
                 }
                 onLink={(claimId) => actions.link(id, claimId, true)}
               />
@@ -280,33 +357,40 @@ export const AnnotationEntry = memo(function AnnotationEntry({
                 className="button button--small annotation-entry__pick"
                 data-testid="annotation-pick"
                 aria-pressed={picking}
-                title={t('annotations.pickTitle')}
-                disabled={claims.every((claim) => claim.id === id)}
+                title={labels.pickTitle}
+                disabled={otherClaims === 0}
                 onClick={() => actions.togglePicking(id)}
               >
-                {picking ? t('annotations.cancelPick') : t('annotations.pick')}
+                {picking ? labels.cancelPick : labels.pick}
               </button>
             </div>
           )}
         </div>
       )}
-    </li>
+    </>
   )
-}, sameEntryProps)
+}, sameBodyProps)
 
 /**
  * The claims a denial or quote can link to. A long article has thousands of
- * claims and each such entry offers them all: the options are only built
- * once the list is about to be used (focus, pointer), not for every entry
- * drawn.
+ * claims and each such entry offers them all: the options are only picked
+ * out and built once the list is about to be used (focus, pointer), not for
+ * every entry drawn.
  */
 function LinkSelect({
   claims,
+  excluded,
+  ownId,
+  count,
   label,
   placeholder,
   onLink,
 }: {
+  /** Every claim; those linked already (`excluded`) and the entry's own are left out. */
   claims: readonly ClaimOption[]
+  excluded: ReadonlySet<string>
+  ownId: string
+  count: number
   label: string
   placeholder: string
   onLink: (claimId: string) => void
@@ -319,7 +403,7 @@ function LinkSelect({
       data-testid="annotation-link-select"
       aria-label={label}
       value=""
-      disabled={claims.length === 0}
+      disabled={count === 0}
       // before the list opens (the mouse) or takes arrow keys (the keyboard)
       onPointerDown={fill}
       onFocus={fill}
@@ -329,11 +413,15 @@ function LinkSelect({
     >
       <option value="">{placeholder}</option>
       {filled &&
-        claims.map((claim) => (
-          <option key={claim.id} value={claim.id}>
-            {claim.label}
-          </option>
-        ))}
+        claims.map(
+          (claim) =>
+            claim.id !== ownId &&
+            !excluded.has(claim.id) && (
+              <option key={claim.id} value={claim.id}>
+                {claim.label}
+              </option>
+            ),
+        )}
     </select>
   )
 }

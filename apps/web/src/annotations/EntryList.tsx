@@ -14,7 +14,13 @@
 import type { Annotation } from '@hashiya/annotations'
 import { defaultRangeExtractor, type Range, useVirtualizer } from '@tanstack/react-virtual'
 import { type FocusEvent, useCallback, useEffect, useMemo, useRef } from 'react'
-import { AnnotationEntry, type ClaimOption, type EntryActions } from './AnnotationEntry.js'
+import { useTranslation } from 'react-i18next'
+import {
+  AnnotationEntry,
+  type ClaimOption,
+  type EntryActions,
+  entryLabels,
+} from './AnnotationEntry.js'
 
 interface EntryListProps {
   /** The entries to list, in order (already filtered). */
@@ -57,6 +63,8 @@ export function EntryList({
 }: EntryListProps) {
   const scrollerRef = useRef<HTMLDivElement>(null)
   const rem = useMemo(remInPixels, [])
+  const { t } = useTranslation()
+  const labels = useMemo(() => entryLabels(t), [t])
 
   // The list is read again after every few keystrokes (offsets move), but its
   // ids rarely change: the virtualizer lays out all entries anew when its key
@@ -163,6 +171,7 @@ export function EntryList({
               picking={pickingFor === annotation.id}
               actions={actions}
               readOnly={readOnly}
+              labels={labels}
             />
           )
         })}
