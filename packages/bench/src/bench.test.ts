@@ -12,7 +12,7 @@ import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { marker, STEP2_EMPTY, scanMarkers, syncFrame, syncPayload } from './protocol.js'
 import type { BenchResults } from './report.js'
-import { summarize } from './stats.js'
+import { medianOfRounds, summarize } from './stats.js'
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
 const run = promisify(execFile)
@@ -34,6 +34,31 @@ describe('protocol helpers', () => {
     expect(syncPayload(syncFrame(2, payload))).toEqual(payload)
     expect(syncPayload(syncFrame(2, payload).subarray(0, 100))).toBeNull()
     expect(syncPayload(STEP2_EMPTY)).toEqual(Uint8Array.of(0, 0))
+  })
+
+  it('stands several rounds for one by their medians', () => {
+    const round = (p99: number, converged: boolean | string, rss: number) => ({
+      latencyMs: { count: 100, p50: 1, p99 },
+      converged,
+      serverPeakRssMB: rss,
+      note: 'first',
+    })
+    expect(
+      medianOfRounds([round(30, true, 100), round(10, true, 300), round(20, true, 200)]),
+    ).toEqual(round(20, true, 200))
+    // an even count: the middle two's mean; a flag holds only if it held in every round
+    expect(
+      medianOfRounds([
+        round(10, true, 100),
+        round(40, false, 100),
+        round(20, true, 100),
+        round(30, true, 100),
+      ]),
+    ).toEqual({ ...round(25, false, 100) })
+    expect(medianOfRounds([round(5, 'n/a', 1), { ...round(9, 'n/a', 3), note: 'second' }])).toEqual(
+      round(7, 'n/a', 2),
+    )
+    expect(() => medianOfRounds([])).toThrow()
   })
 
   it('summarizes with nearest-rank percentiles', () => {
@@ -81,5 +106,39 @@ describe('pnpm bench --smoke', () => {
     expect(results.goals.length).toBeGreaterThan(0)
     expect(readFileSync(out.replace(/\.json$/, '.svg'), 'utf8')).toContain('<svg')
     expect(readFileSync(out.replace(/\.json$/, '.md'), 'utf8')).toContain('| ours/stock |')
+  }, 180_000)
+
+  it('with --repeat, keeps every round and reports their medians', async () => {
+    const out = join(dir, 'repeat.json')
+    const { stdout } = await run(
+      process.execPath,
+      [
+        CLI,
+        '--smoke',
+        '--only',
+        'fanout',
+        '--targets',
+        'ours,stock',
+        '--repeat',
+        '2',
+        '--out',
+        out,
+      ],
+      { timeout: 150_000, maxBuffer: 16 * 1024 * 1024 },
+    )
+    expect(stdout).toContain('median of 2 rounds')
+    const results = JSON.parse(readFileSync(out, 'utf8')) as BenchResults
+    expect(results.repeat).toBe(2)
+    const fanout = results.scenarios[0]
+    for (const target of ['ours', 'stock'] as const) {
+      const rounds = (fanout?.rounds?.[target] ?? []) as unknown as { latencyMs: { p99: number } }[]
+      expect(rounds).toHaveLength(2)
+      const median = (fanout?.results[target] as unknown as { latencyMs: { p99: number } })
+        .latencyMs.p99
+      const [a, b] = rounds.map((r) => r.latencyMs.p99) as [number, number]
+      expect(median).toBeCloseTo((a + b) / 2, 2)
+    }
+    const paired = results.goals.find((goal) => goal.goal.includes('no worse than the stock'))
+    expect(paired?.value).toMatch(/medians of 2 rounds; ours no worse in [0-2] of 2/)
   }, 180_000)
 })

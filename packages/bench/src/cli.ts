@@ -5,6 +5,8 @@
  * writes results JSON and an SVG chart.
  *
  * Options: --only a,b (scenario ids)  --targets ours,stock  --workers N
+ *          --repeat N (rounds per scenario, the servers in alternating order;
+ *          the table shows each metric's median, the JSON every round)
  *          --out path.json  --chart path.svg  --cpu-prof dir (ours, stock)  --browser
  *          --set crunch.editors=100,durationMs=5000 (override sizes)
  *          --server-env COMPACT_AFTER_UPDATES=100000 (our server's environment)
@@ -25,7 +27,16 @@ import {
   type ScenarioResult,
   terminalTable,
 } from './report.js'
-import { FULL, QUICK, SCENARIOS, type Sizes, SMOKE } from './scenarios.js'
+import {
+  FULL,
+  type Metrics,
+  QUICK,
+  SCENARIOS,
+  type Scenario,
+  type Sizes,
+  SMOKE,
+} from './scenarios.js'
+import { medianOfRounds } from './stats.js'
 import { startTarget, TARGET_LABELS, TARGETS, type Target, type TargetName } from './targets.js'
 
 interface Options {
@@ -33,6 +44,8 @@ interface Options {
   only: string[] | null
   targets: TargetName[]
   workers: number
+  /** Rounds of each scenario (--repeat); results are the rounds' medians. */
+  repeat: number
   out: string
   chart: string
   cpuProfileDir: string | null
@@ -71,6 +84,8 @@ function parseArgs(argv: string[]): Options {
       if (!SCENARIOS.some((s) => s.id === id)) throw new Error(`unknown scenario ${id}`)
     }
   }
+  const repeat = Number(value('--repeat') ?? 1)
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat needs a whole number ≥ 1')
   const defaultOut =
     sizes.label === 'smoke' ? 'smoke.json' : sizes.label === 'full' ? 'full.json' : 'latest.json'
   const out = resolve(value('--out') ?? `${RESULTS_DIR}${defaultOut}`)
@@ -79,6 +94,7 @@ function parseArgs(argv: string[]): Options {
     only,
     targets,
     workers: Number(value('--workers') ?? 2),
+    repeat,
     out,
     chart: resolve(value('--chart') ?? out.replace(/\.json$/, '.svg')),
     cpuProfileDir: value('--cpu-prof'),
@@ -115,6 +131,51 @@ function publish(output: BenchResults, out: string, chart: string): void {
   )
   process.stdout.write(`\n${terminalTable(output)}\n\n${goalsTable(output)}\n`)
   process.stdout.write(`\nResults: ${out}\nChart:   ${chart}\n`)
+}
+
+/** One scenario against one server, started fresh and stopped afterwards. */
+async function runOnce(
+  scenario: Scenario,
+  name: TargetName,
+  options: Options,
+  pool: GeneratorPool,
+): Promise<Metrics | { error: string }> {
+  const scenarioOptions = scenario.serverOptions?.(name) ?? {}
+  const env = { ...scenarioOptions.env, ...(name === 'ours' ? options.serverEnv : {}) }
+  if (options.cpuProfileDir && name !== 'raw') {
+    const dir = resolve(options.cpuProfileDir, scenario.id, name)
+    mkdirSync(dir, { recursive: true })
+    // Node 20 refuses --cpu-prof in NODE_OPTIONS: a preloaded probe profiles instead.
+    const probe = new URL('./cpu-probe.js', import.meta.url).href
+    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import=${probe}`.trim()
+    env.BENCH_CPU_PROFILE_DIR = dir
+  }
+  const began = performance.now()
+  const loadAverage1m = Math.round((loadavg()[0] ?? 0) * 100) / 100
+  let target: Target | null = null
+  try {
+    target = await startTarget(name, { env })
+    const metrics = await scenario.run(target, {
+      pool,
+      sizes: options.sizes,
+      log: (message) => process.stderr.write(`${message}\n`),
+      replaceTarget: (next) => {
+        target = next
+      },
+    })
+    metrics.loadAverage1m = loadAverage1m
+    process.stderr.write(
+      `  ${name.padEnd(5)} ${((performance.now() - began) / 1000).toFixed(1)}s ${JSON.stringify(metrics)}\n`,
+    )
+    return metrics
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    process.stderr.write(`  ${name.padEnd(5)} failed: ${message}\n`)
+    return { error: message }
+  } finally {
+    await pool.closeAll().catch(() => {})
+    await (target as Target | null)?.dispose().catch(() => {})
+  }
 }
 
 async function main(): Promise<void> {
@@ -155,44 +216,22 @@ async function main(): Promise<void> {
       }
       results.push(entry)
       process.stderr.write(`\n${scenario.title}: ${entry.description}\n`)
-      for (const name of options.targets) {
-        const scenarioOptions = scenario.serverOptions?.(name) ?? {}
-        const env = { ...scenarioOptions.env, ...(name === 'ours' ? options.serverEnv : {}) }
-        if (options.cpuProfileDir && name !== 'raw') {
-          const dir = resolve(options.cpuProfileDir, scenario.id, name)
-          mkdirSync(dir, { recursive: true })
-          // Node 20 refuses --cpu-prof in NODE_OPTIONS: a preloaded probe profiles instead.
-          const probe = new URL('./cpu-probe.js', import.meta.url).href
-          env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import=${probe}`.trim()
-          env.BENCH_CPU_PROFILE_DIR = dir
-        }
-        const began = performance.now()
-        const loadAverage1m = Math.round((loadavg()[0] ?? 0) * 100) / 100
-        let target: Target | null = null
-        try {
-          target = await startTarget(name, { env })
-          const metrics = await scenario.run(target, {
-            pool,
-            sizes,
-            log: (message) => process.stderr.write(`${message}\n`),
-            replaceTarget: (next) => {
-              target = next
-            },
-          })
-          metrics.loadAverage1m = loadAverage1m
-          entry.results[name] = metrics
-          process.stderr.write(
-            `  ${name.padEnd(5)} ${((performance.now() - began) / 1000).toFixed(1)}s ${JSON.stringify(metrics)}\n`,
-          )
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error)
-          entry.results[name] = { error: message }
-          process.stderr.write(`  ${name.padEnd(5)} failed: ${message}\n`)
-        } finally {
-          await pool.closeAll().catch(() => {})
-          await (target as Target | null)?.dispose().catch(() => {})
+      const rounds: Partial<Record<TargetName, (Metrics | { error: string })[]>> =
+        Object.fromEntries(options.targets.map((name) => [name, []]))
+      for (let round = 0; round < options.repeat; round++) {
+        if (options.repeat > 1) process.stderr.write(`  round ${round + 1} of ${options.repeat}\n`)
+        // alternating order, so that neither server always runs on a machine the other warmed
+        const order = round % 2 === 0 ? options.targets : [...options.targets].reverse()
+        for (const name of order) {
+          rounds[name]?.push(await runOnce(scenario, name, options, pool))
         }
       }
+      for (const name of options.targets) {
+        const measured = rounds[name] ?? []
+        const failed = measured.find((metrics) => 'error' in metrics)
+        entry.results[name] = failed ?? medianOfRounds(measured as Metrics[])
+      }
+      if (options.repeat > 1) entry.rounds = rounds
     }
   } finally {
     await pool.terminate()
@@ -200,6 +239,7 @@ async function main(): Promise<void> {
   const output: BenchResults = {
     version: 1,
     mode: sizes.label,
+    repeat: options.repeat,
     startedAt: new Date(started).toISOString(),
     durationSeconds: Math.round((Date.now() - started) / 1000),
     machine: machine(),

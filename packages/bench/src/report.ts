@@ -10,7 +10,10 @@ export interface ScenarioResult {
   id: string
   title: string
   description: string
+  /** Each server's metrics: with several rounds (--repeat), the medians of the rounds. */
   results: Partial<Record<TargetName, Metrics | { error: string }>>
+  /** Every round, in order, when there were several. */
+  rounds?: Partial<Record<TargetName, (Metrics | { error: string })[]>>
 }
 
 export interface GoalResult {
@@ -23,6 +26,8 @@ export interface GoalResult {
 export interface BenchResults {
   version: 1
   mode: 'quick' | 'full' | 'smoke'
+  /** Rounds of each scenario (absent in results from before --repeat: one). */
+  repeat?: number
   startedAt: string
   durationSeconds: number
   machine: {
@@ -214,7 +219,7 @@ export function markdownTable(results: BenchResults): string {
       `| ${scenario.title} | ${row.label} (${row.unit})${better} | ${format(ours)} | ${format(stock)} | ${format(raw)} | ${ratios[0]} | ${ratios[1]} |`,
     )
   }
-  return lines.join('\n')
+  return roundsCaption(results) + lines.join('\n')
 }
 
 export function goalsTable(results: BenchResults): string {
@@ -248,16 +253,47 @@ export function terminalTable(results: BenchResults): string {
     ])
   }
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? []
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
-        .join('  '),
-    )
-    .join('\n')
+  return (
+    roundsCaption(results) +
+    rows
+      .map((r) =>
+        r
+          .map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+          .join('  '),
+      )
+      .join('\n')
+  )
 }
 
 /** The issue's targets, checked against this run (at this run's scale). */
+/**
+ * With several rounds: that the values are medians, and in how many rounds
+ * ours was no worse than the stock server (round i of one against round i of
+ * the other: they ran next to each other).
+ */
+function pairedRounds(results: BenchResults, scenarioId: string, path: string): string {
+  const rounds = results.scenarios.find((s) => s.id === scenarioId)?.rounds
+  const ours = rounds?.ours ?? []
+  const stock = rounds?.stock ?? []
+  const pairs = Math.min(ours.length, stock.length)
+  if (pairs < 2) return ''
+  let noWorse = 0
+  for (let i = 0; i < pairs; i++) {
+    const a = metric(ours[i], path)
+    const b = metric(stock[i], path)
+    if (a !== null && b !== null && a <= b) noWorse++
+  }
+  return ` (medians of ${pairs} rounds; ours no worse in ${noWorse} of ${pairs})`
+}
+
+/** A line saying the table holds medians, when it does. */
+function roundsCaption(results: BenchResults): string {
+  const repeat = results.repeat ?? 1
+  return repeat > 1
+    ? `Each value is the median of ${repeat} rounds (the servers in alternating order); the JSON holds every round.\n\n`
+    : ''
+}
+
 export function evaluateGoals(results: BenchResults): GoalResult[] {
   const find = (id: string, target: TargetName = 'ours') =>
     results.scenarios.find((s) => s.id === id)?.results[target]
@@ -290,7 +326,7 @@ export function evaluateGoals(results: BenchResults): GoalResult[] {
     value:
       oursFan === null || stockFan === null
         ? 'not measured'
-        : `ours ${format(oursFan)} ms vs stock ${format(stockFan)} ms${scale}`,
+        : `ours ${format(oursFan)} ms vs stock ${format(stockFan)} ms${scale}${pairedRounds(results, 'fanout', 'latencyMs.p99')}`,
     met: oursFan === null || stockFan === null ? null : oursFan <= stockFan,
   })
   check(
