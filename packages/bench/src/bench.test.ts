@@ -129,12 +129,12 @@ describe('pnpm bench --smoke', () => {
     expect(stdout).toContain('median of 2 rounds')
     const results = JSON.parse(readFileSync(out, 'utf8')) as BenchResults
     expect(results.repeat).toBe(2)
-    const fanout = results.scenarios[0]
+    type WithP99 = { latencyMs: { p99: number } }
+    const fanout = results.scenarios[0] as (typeof results.scenarios)[number]
     for (const target of ['ours', 'stock'] as const) {
-      const rounds = (fanout?.rounds?.[target] ?? []) as unknown as { latencyMs: { p99: number } }[]
+      const rounds = (fanout.rounds?.[target] ?? []) as unknown as WithP99[]
       expect(rounds).toHaveLength(2)
-      const median = (fanout?.results[target] as unknown as { latencyMs: { p99: number } })
-        .latencyMs.p99
+      const median = (fanout.results[target] as unknown as WithP99).latencyMs.p99
       const [a, b] = rounds.map((r) => r.latencyMs.p99) as [number, number]
       expect(median).toBeCloseTo((a + b) / 2, 2)
     }
