@@ -292,6 +292,35 @@ describe('sections in the editor', () => {
     expect(sectionSizes(doc)).toEqual([SECTION_SIZE, 2])
   })
 
+  it('joins across a section colleagues left empty with one press, and removes that section', () => {
+    for (const key of ['Backspace', 'Delete']) {
+      const doc = createYDoc()
+      appendParagraphs(doc, paragraphs(2 * SECTION_SIZE + 2))
+      const editor = editorOn(doc)
+      // colleagues joined the middle section's blocks away: it is empty, and not drawn
+      ;(bodyOf(doc).get(1) as Y.XmlElement).delete(0, SECTION_SIZE)
+      expect(sectionSizes(doc)).toEqual([SECTION_SIZE, 0, 2])
+      if (key === 'Backspace') {
+        editor.commands.setTextSelection(blockPosition(editor, SECTION_SIZE, 'start'))
+      } else {
+        editor.commands.setTextSelection(blockPosition(editor, SECTION_SIZE - 1, 'end'))
+      }
+      expect(press(editor, key)).toBe(true)
+      const joined = `فقرة${SECTION_SIZE - 1}فقرة${2 * SECTION_SIZE}`
+      expect(readParagraphs(doc), key).toEqual([
+        ...paragraphs(SECTION_SIZE - 1),
+        joined,
+        `فقرة${2 * SECTION_SIZE + 1}`,
+      ])
+      expect(sectionSizes(doc), key).toEqual([SECTION_SIZE, 1])
+      // the caret stays where the two texts meet
+      editor.commands.insertContent('ـ')
+      expect(readParagraphs(doc)[SECTION_SIZE - 1], key).toBe(
+        `فقرة${SECTION_SIZE - 1}ـفقرة${2 * SECTION_SIZE}`,
+      )
+    }
+  })
+
   it('removes a section colleagues left empty with the next edit here', () => {
     const doc = createYDoc()
     appendParagraphs(doc, paragraphs(SECTION_SIZE + 1))

@@ -48,6 +48,17 @@ function blockOrSectionRange(doc: PMNode, blockStart: number): [number, number] 
   return [blockStart, blockStart + block.nodeSize]
 }
 
+function isEmptySection(node: PMNode | null): boolean {
+  return node !== null && isSectionNode(node) && node.childCount === 0
+}
+
+/** Where the document's `index`th top-level node starts. */
+function childOffset(doc: PMNode, index: number): number {
+  let offset = 0
+  for (let i = 0; i < index; i++) offset += doc.child(i).nodeSize
+  return offset
+}
+
 /**
  * Joins the textblock at the cursor with the neighbouring one across a
  * section boundary, keeping both sections. As inside a section, an empty
@@ -75,11 +86,16 @@ export function joinAcrossSections(
     const index = $cursor.index(1)
     if (backward ? index !== 0 : index !== $cursor.node(1).childCount - 1) return false
   }
-  const topIndex = $cursor.index(0)
-  const neighbour = state.doc.maybeChild(backward ? topIndex - 1 : topIndex + 1)
+  // Sections colleagues left empty are not drawn: the join reaches past them to the text the
+  // writer sees next (and they go with this edit, see removeEmptySections).
+  const step = backward ? -1 : 1
+  let neighbourIndex = $cursor.index(0) + step
+  while (isEmptySection(state.doc.maybeChild(neighbourIndex))) neighbourIndex += step
+  const neighbour = state.doc.maybeChild(neighbourIndex)
   if (!neighbour) return inSection && backward && emptyHeadingToParagraph(state, dispatch, $cursor)
-  // two blocks directly in the body (an article from before sections): the usual join
-  if (!inSection && !isSectionNode(neighbour)) return false
+  // two adjacent blocks directly in the body (an article from before sections): the usual join
+  const adjacent = neighbourIndex === $cursor.index(0) + step
+  if (!inSection && !isSectionNode(neighbour) && adjacent) return false
   const other = isSectionNode(neighbour)
     ? backward
       ? neighbour.lastChild
@@ -89,11 +105,13 @@ export function joinAcrossSections(
   if (!dispatch) return true
 
   const blockStart = $cursor.before($cursor.depth)
-  // where the other block starts: just across the boundary, inside its section if it has one
-  const boundary = backward ? $cursor.before(1) : $cursor.after(1)
-  const otherStart = backward
-    ? boundary - other.nodeSize - (isSectionNode(neighbour) ? 1 : 0)
-    : boundary + (isSectionNode(neighbour) ? 1 : 0)
+  // where the other block starts: at the near end of the neighbour, inside it if it is a section
+  const neighbourStart = childOffset(state.doc, neighbourIndex)
+  const otherStart = !isSectionNode(neighbour)
+    ? neighbourStart
+    : backward
+      ? neighbourStart + neighbour.nodeSize - 1 - other.nodeSize
+      : neighbourStart + 1
   const [first, firstStart, second, secondStart] = backward
     ? [other, otherStart, block, blockStart]
     : [block, blockStart, other, otherStart]
@@ -207,7 +225,7 @@ function withoutSections(slice: Slice): Slice {
 function emptySections(doc: PMNode): number[] {
   const starts: number[] = []
   doc.forEach((node, offset) => {
-    if (isSectionNode(node) && node.childCount === 0) starts.push(offset)
+    if (isEmptySection(node)) starts.push(offset)
   })
   return starts
 }
