@@ -321,6 +321,22 @@ describe('sections in the editor', () => {
     }
   })
 
+  it('joins two blocks written before sections across an empty section between them', () => {
+    const doc = createYDoc()
+    const legacy = (text: string) => {
+      const paragraph = new Y.XmlElement(NodeName.paragraph)
+      paragraph.insert(0, [new Y.XmlText(text)])
+      return paragraph
+    }
+    bodyOf(doc).insert(0, [legacy('قديمة'), new Y.XmlElement(NodeName.section), legacy('أخرى')])
+    const editor = editorOn(doc)
+    expect(sectionSizes(doc)).toEqual([-1, 0, -1])
+    editor.commands.setTextSelection(blockPosition(editor, 1, 'start'))
+    expect(press(editor, 'Backspace')).toBe(true)
+    expect(readParagraphs(doc)).toEqual(['قديمةأخرى'])
+    expect(sectionSizes(doc)).toEqual([-1])
+  })
+
   it('removes a section colleagues left empty with the next edit here', () => {
     const doc = createYDoc()
     appendParagraphs(doc, paragraphs(SECTION_SIZE + 1))
