@@ -337,6 +337,31 @@ describe('sections in the editor', () => {
     expect(sectionSizes(doc)).toEqual([-1])
   })
 
+  it('brings a long paste into an article without sections in sections, and a short one as it is', () => {
+    const legacy = (text: string) => {
+      const paragraph = new Y.XmlElement(NodeName.paragraph)
+      paragraph.insert(0, [new Y.XmlText(text)])
+      return paragraph
+    }
+    const lines = (count: number) => Array.from({ length: count }, (_, i) => `سطر${i}`)
+    const doc = createYDoc()
+    bodyOf(doc).insert(0, [legacy('قديمة'), legacy('أخرى')])
+    const editor = editorOn(doc)
+    editor.commands.setTextSelection(blockPosition(editor, 0, 'end'))
+    expect(editor.view.pasteText(lines(2 * SECTION_SIZE + 16).join('\n'))).toBe(true)
+    const pasted = lines(2 * SECTION_SIZE + 16)
+    expect(readParagraphs(doc)).toEqual([`قديمة${pasted[0]}`, ...pasted.slice(1), 'أخرى'])
+    // the first and last pasted lines join the text around the caret; the rest are in sections
+    expect(sectionSizes(doc)).toEqual([-1, SECTION_SIZE, SECTION_SIZE, 14, -1, -1])
+
+    const short = createYDoc()
+    bodyOf(short).insert(0, [legacy('قديمة')])
+    const other = editorOn(short)
+    other.commands.setTextSelection(blockPosition(other, 0, 'end'))
+    expect(other.view.pasteText(lines(10).join('\n'))).toBe(true)
+    expect(sectionSizes(short)).toEqual(Array(10).fill(-1))
+  })
+
   it('removes a section colleagues left empty with the next edit here', () => {
     const doc = createYDoc()
     appendParagraphs(doc, paragraphs(SECTION_SIZE + 1))

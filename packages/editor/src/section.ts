@@ -15,13 +15,16 @@
  * - an edit that merges sections anyway (deleting or typing over a selection
  *   that crosses a boundary, cutting, dropping) is followed by a split where
  *   the second section's remaining blocks begin, so they stay where they are;
- * - pasted and dropped content loses its sections and joins the one it lands in;
+ * - pasted and dropped content loses its sections and joins the one it lands in,
+ *   except in an article without sections, where a long paste comes in new
+ *   sections of its own;
  * - a section left empty (colleagues joining its blocks away at once, Delete
- *   in the last one's only block) goes with the next edit made here, and
- *   Backspace in an empty heading at the article's start does not lift it out.
+ *   in the last one's only block) goes with the next edit made here, and a
+ *   join reaches past it; Backspace in an empty heading at the article's start
+ *   does not lift it out.
  */
 
-import { NodeName } from '@hashiya/document'
+import { NodeName, SECTION_SIZE } from '@hashiya/document'
 import { type Editor, isiOS, isMacOS, Node } from '@tiptap/core'
 import { isChangeOrigin } from '@tiptap/extension-collaboration'
 import { Fragment, type Node as PMNode, type ResolvedPos, Slice } from '@tiptap/pm/model'
@@ -221,6 +224,38 @@ function withoutSections(slice: Slice): Slice {
   )
 }
 
+/**
+ * A long paste into an article without sections (an empty article, or one
+ * written before sections) brings its blocks in sections, as articles that
+ * come through the server have them, so that typing stays fast as the article
+ * grows. The first and last pasted blocks join the text around the caret; the
+ * blocks between are new, and go into sections of SECTION_SIZE. (A paste into
+ * a section stays in it: splitting that section would move its other blocks,
+ * which Yjs can only do by re-creating them.)
+ */
+function inSectionsWhenLong(slice: Slice, state: EditorState): Slice {
+  const { $from, $to } = state.selection
+  const section = state.schema.nodes[NodeName.section]
+  const { content } = slice
+  if ($from.depth !== 1 || $to.depth !== 1 || !section) return slice
+  if (content.childCount < SECTION_SIZE + 2) return slice
+  const blocks: PMNode[] = []
+  content.forEach((node) => {
+    blocks.push(node)
+  })
+  if (!blocks.every((node) => node.isBlock && !isSectionNode(node))) return slice
+  const between = blocks.slice(1, -1)
+  const sections: PMNode[] = []
+  for (let i = 0; i < between.length; i += SECTION_SIZE) {
+    sections.push(section.create(null, between.slice(i, i + SECTION_SIZE)))
+  }
+  return new Slice(
+    Fragment.from([blocks[0] as PMNode, ...sections, blocks[blocks.length - 1] as PMNode]),
+    slice.openStart,
+    slice.openEnd,
+  )
+}
+
 /** Where the article's empty sections start. */
 function emptySections(doc: PMNode): number[] {
   const starts: number[] = []
@@ -264,7 +299,7 @@ export const Section = Node.create({
   // before the core keymap, whose joins would merge the sections
   priority: 1000,
 
-  // pasted HTML never makes sections: its blocks join the section they land in
+  // pasted HTML never makes sections of its own (see inSectionsWhenLong for long pastes)
   parseHTML() {
     return []
   },
@@ -307,7 +342,7 @@ export const Section = Node.create({
       new Plugin({
         key: sectionKeeper,
         props: {
-          transformPasted: withoutSections,
+          transformPasted: (slice, view) => inSectionsWhenLong(withoutSections(slice), view.state),
         },
         appendTransaction(transactions, _old, state) {
           if (!transactions.some((tr) => tr.docChanged && !isChangeOrigin(tr))) return null
