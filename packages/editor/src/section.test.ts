@@ -362,6 +362,47 @@ describe('sections in the editor', () => {
     expect(sectionSizes(short)).toEqual(Array(10).fill(-1))
   })
 
+  it('brings a long paste at the end of a section in new sections, and keeps one elsewhere in its section', () => {
+    const lines = (count: number) => Array.from({ length: count }, (_, i) => `سطر${i}`)
+    const pasted = lines(2 * SECTION_SIZE + 16)
+
+    // a short article, then the long one pasted at its end
+    const short = createYDoc()
+    appendParagraphs(short, ['عنوان'])
+    const editor = editorOn(short)
+    editor.commands.setTextSelection(blockPosition(editor, 0, 'end'))
+    expect(editor.view.pasteText(pasted.join('\n'))).toBe(true)
+    expect(readParagraphs(short)).toEqual([`عنوان${pasted[0]}`, ...pasted.slice(1)])
+    expect(sectionSizes(short)).toEqual([1, SECTION_SIZE, SECTION_SIZE, 15])
+    editor.commands.insertContent('ـ')
+    expect(readParagraphs(short).at(-1)).toBe(`${pasted.at(-1)}ـ`)
+
+    // at the last block of a section that has another after it: the next one stays as it is
+    const two = createYDoc()
+    appendParagraphs(two, paragraphs(SECTION_SIZE + 2))
+    const next = (bodyOf(two).get(1) as Y.XmlElement).get(0)
+    const other = editorOn(two)
+    other.commands.setTextSelection(blockPosition(other, SECTION_SIZE - 1, 'end'))
+    expect(other.view.pasteText(pasted.join('\n'))).toBe(true)
+    const before = paragraphs(SECTION_SIZE + 2)
+    expect(readParagraphs(two)).toEqual([
+      ...before.slice(0, SECTION_SIZE - 1),
+      `${before[SECTION_SIZE - 1]}${pasted[0]}`,
+      ...pasted.slice(1),
+      ...before.slice(SECTION_SIZE),
+    ])
+    expect(sectionSizes(two)).toEqual([SECTION_SIZE, SECTION_SIZE, SECTION_SIZE, 15, 2])
+    expect((bodyOf(two).get(4) as Y.XmlElement).get(0)).toBe(next)
+
+    // in the middle of a section: the paste stays in it
+    const middle = createYDoc()
+    appendParagraphs(middle, paragraphs(3))
+    const third = editorOn(middle)
+    third.commands.setTextSelection(blockPosition(third, 0, 'end'))
+    expect(third.view.pasteText(pasted.join('\n'))).toBe(true)
+    expect(sectionSizes(middle)).toEqual([pasted.length + 2])
+  })
+
   it('removes a section colleagues left empty with the next edit here', () => {
     const doc = createYDoc()
     appendParagraphs(doc, paragraphs(SECTION_SIZE + 1))

@@ -16,8 +16,8 @@
  *   that crosses a boundary, cutting, dropping) is followed by a split where
  *   the second section's remaining blocks begin, so they stay where they are;
  * - pasted and dropped content loses its sections and joins the one it lands in,
- *   except in an article without sections, where a long paste comes in new
- *   sections of its own;
+ *   except that a long paste comes in new sections where that moves no block
+ *   (`inSectionsWhenLong`);
  * - a section left empty (colleagues joining its blocks away at once, Delete
  *   in the last one's only block) goes with the next edit made here, and a
  *   join reaches past it; Backspace in an empty heading at the article's start
@@ -225,34 +225,53 @@ function withoutSections(slice: Slice): Slice {
 }
 
 /**
- * A long paste into an article without sections (an empty article, or one
- * written before sections) brings its blocks in sections, as articles that
- * come through the server have them, so that typing stays fast as the article
- * grows. The first and last pasted blocks join the text around the caret; the
- * blocks between are new, and go into sections of SECTION_SIZE. (A paste into
- * a section stays in it: splitting that section would move its other blocks,
- * which Yjs can only do by re-creating them.)
+ * A long paste (more than a section's worth of blocks) comes in new sections
+ * of SECTION_SIZE, as articles that come through the server have them, so that
+ * typing stays fast as the article grows: in an article without sections (or
+ * between blocks written before sections), and at the last block of a section
+ * (a paste at the end of a short article, the usual way a long one arrives).
+ * The first pasted block joins the text before the caret and the last the text
+ * after it, as in any paste. Elsewhere in a section the paste stays in it:
+ * new sections there would move the section's later blocks into another one,
+ * which Yjs can only do by re-creating them.
  */
 function inSectionsWhenLong(slice: Slice, state: EditorState): Slice {
   const { $from, $to } = state.selection
   const section = state.schema.nodes[NodeName.section]
   const { content } = slice
-  if ($from.depth !== 1 || $to.depth !== 1 || !section) return slice
-  if (content.childCount < SECTION_SIZE + 2) return slice
+  if (!section || content.childCount < SECTION_SIZE + 2) return slice
+  const flat = $from.depth === 1 && $to.depth === 1
+  const atSectionEnd =
+    $from.depth === 2 &&
+    $from.sameParent($to) &&
+    isSectionNode($from.node(1)) &&
+    $from.index(1) === $from.node(1).childCount - 1
+  if (!flat && !atSectionEnd) return slice
   const blocks: PMNode[] = []
   content.forEach((node) => {
     blocks.push(node)
   })
   if (!blocks.every((node) => node.isBlock && !isSectionNode(node))) return slice
-  const between = blocks.slice(1, -1)
+  const [first, ...rest] = blocks as [PMNode, ...PMNode[]]
+  // without sections, the last block stays out to join the text after the caret;
+  // at a section's end, that text goes into the last new section with it
+  const grouped = flat ? rest.slice(0, -1) : rest
   const sections: PMNode[] = []
-  for (let i = 0; i < between.length; i += SECTION_SIZE) {
-    sections.push(section.create(null, between.slice(i, i + SECTION_SIZE)))
+  for (let i = 0; i < grouped.length; i += SECTION_SIZE) {
+    sections.push(section.create(null, grouped.slice(i, i + SECTION_SIZE)))
   }
+  if (flat) {
+    return new Slice(
+      Fragment.from([first, ...sections, rest[rest.length - 1] as PMNode]),
+      slice.openStart,
+      slice.openEnd,
+    )
+  }
+  // the first block opens into the caret's section, the last section is open at its end
   return new Slice(
-    Fragment.from([blocks[0] as PMNode, ...sections, blocks[blocks.length - 1] as PMNode]),
-    slice.openStart,
-    slice.openEnd,
+    Fragment.from([section.create(null, first), ...sections]),
+    slice.openStart + 1,
+    slice.openEnd + 1,
   )
 }
 
