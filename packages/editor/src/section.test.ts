@@ -403,6 +403,37 @@ describe('sections in the editor', () => {
     expect(sectionSizes(middle)).toEqual([pasted.length + 2])
   })
 
+  it('leaves a long drop, and a paste over a whole selected block, in the section they land in', () => {
+    const html = Array.from({ length: 40 }, (_, i) => `<p>سطر${i}</p>`).join('')
+    // a drop lands at the pointer, wherever the caret is (here: the end of the article)
+    const doc = createYDoc()
+    appendParagraphs(doc, paragraphs(SECTION_SIZE + 5))
+    const editor = editorOn(doc)
+    const later = (bodyOf(doc).get(1) as Y.XmlElement).get(3)
+    editor.commands.setTextSelection(blockPosition(editor, SECTION_SIZE + 4, 'end'))
+    const view = editor.view as unknown as { posAtCoords: () => { pos: number; inside: number } }
+    const at = blockPosition(editor, SECTION_SIZE + 1, 'start') + 2
+    view.posAtCoords = () => ({ pos: at, inside: -1 })
+    const data = new DataTransfer()
+    data.setData('text/html', html)
+    data.setData('text/plain', 'سطر')
+    const drop = new Event('drop', { bubbles: true, cancelable: true })
+    Object.defineProperty(drop, 'dataTransfer', { value: data })
+    editor.view.dom.dispatchEvent(drop)
+    // the block dropped into is split around the 40 new ones
+    expect(sectionSizes(doc)).toEqual([SECTION_SIZE, 5 - 1 + 40])
+    expect((bodyOf(doc).get(1) as Y.XmlElement).toArray()).toContain(later)
+
+    // a block selected as a whole inside a section is not a place without sections
+    const whole = createYDoc()
+    appendParagraphs(whole, paragraphs(6))
+    const other = editorOn(whole)
+    other.commands.setNodeSelection(blockPosition(other, 2, 'start') - 1)
+    other.view.pasteHTML(html)
+    // the selected block is replaced by the 40 new ones
+    expect(sectionSizes(whole)).toEqual([6 - 1 + 40])
+  })
+
   it('removes a section colleagues left empty with the next edit here', () => {
     const doc = createYDoc()
     appendParagraphs(doc, paragraphs(SECTION_SIZE + 1))

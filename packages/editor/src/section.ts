@@ -233,13 +233,15 @@ function withoutSections(slice: Slice): Slice {
  * The first pasted block joins the text before the caret and the last the text
  * after it, as in any paste. Elsewhere in a section the paste stays in it:
  * new sections there would move the section's later blocks into another one,
- * which Yjs can only do by re-creating them.
+ * which Yjs can only do by re-creating them. Not for drops: those land where
+ * the pointer is, not at the selection this looks at.
  */
 function inSectionsWhenLong(slice: Slice, state: EditorState): Slice {
   const { $from, $to } = state.selection
   const section = state.schema.nodes[NodeName.section]
   const { content } = slice
   if (!section || content.childCount < SECTION_SIZE + 2) return slice
+  if (!$from.parent.isTextblock || !$to.parent.isTextblock) return slice
   const flat = $from.depth === 1 && $to.depth === 1
   const atSectionEnd =
     $from.depth === 2 &&
@@ -357,11 +359,26 @@ export const Section = Node.create({
   },
 
   addProseMirrorPlugins() {
+    // set while a drop is being handled
+    let dropping = false
     return [
       new Plugin({
         key: sectionKeeper,
         props: {
-          transformPasted: (slice, view) => inSectionsWhenLong(withoutSections(slice), view.state),
+          handleDOMEvents: {
+            // ProseMirror's own drop handling (which calls transformPasted) runs after this
+            drop: () => {
+              dropping = true
+              queueMicrotask(() => {
+                dropping = false
+              })
+              return false
+            },
+          },
+          transformPasted: (slice, view) => {
+            const blocks = withoutSections(slice)
+            return dropping ? blocks : inSectionsWhenLong(blocks, view.state)
+          },
         },
         appendTransaction(transactions, _old, state) {
           if (!transactions.some((tr) => tr.docChanged && !isChangeOrigin(tr))) return null
