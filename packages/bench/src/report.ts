@@ -265,7 +265,6 @@ export function terminalTable(results: BenchResults): string {
   )
 }
 
-/** The targets, checked against this run (at this run's scale). */
 /**
  * With several rounds: that the values are medians, and in how many rounds
  * ours was no worse than the stock server (round i of one against round i of
@@ -294,6 +293,7 @@ function roundsCaption(results: BenchResults): string {
     : ''
 }
 
+/** The targets, checked against this run (at this run's scale). */
 export function evaluateGoals(results: BenchResults): GoalResult[] {
   const find = (id: string, target: TargetName = 'ours') =>
     results.scenarios.find((s) => s.id === id)?.results[target]

@@ -7,7 +7,7 @@ import { now, sleep } from './clock.js'
 import { LoadGenerator, type OpenResult, type Report } from './loadgen.js'
 import type { GeneratorPool } from './pool.js'
 import { CpuWindow, peakRssBytes, RssSampler, rssBytes } from './proc.js'
-import { round, type Summary, summarize } from './stats.js'
+import { median, round, type Summary, summarize } from './stats.js'
 import { seedFor, type Target, type TargetName, type TargetOptions } from './targets.js'
 
 export interface Sizes {
@@ -612,11 +612,9 @@ export const largeDocument: Scenario = {
       bytes = first.bytes
     }
     const warm = await firstSyncs(current, documentId, 3)
-    cold.sort((a, b) => a - b)
-    coldFirstFrame.sort((a, b) => a - b)
     return {
-      coldFirstSyncMs: cold[Math.floor(cold.length / 2)] as number,
-      coldLoadMs: coldFirstFrame[Math.floor(coldFirstFrame.length / 2)] as number,
+      coldFirstSyncMs: median(cold),
+      coldLoadMs: median(coldFirstFrame),
       coldRuns: cold.length,
       warmFirstSyncMs: warm.syncMs,
       stateMB: mb(bytes),

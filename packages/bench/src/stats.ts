@@ -64,7 +64,7 @@ export function summarize(parts: readonly Float64Array[]): Summary | null {
 export { round }
 
 /** The median of some numbers (the mean of the middle two for an even count). */
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
   return sorted.length % 2 === 1

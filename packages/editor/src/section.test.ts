@@ -42,6 +42,14 @@ const sectionSizes = (doc: Y.Doc) =>
     .map((node) => (isSection(node) ? node.length : -1))
 
 const paragraphs = (count: number) => Array.from({ length: count }, (_, i) => `فقرة${i}`)
+const lines = (count: number) => Array.from({ length: count }, (_, i) => `سطر${i}`)
+
+/** A paragraph directly in the body, as articles from before sections hold them. */
+function legacy(text: string): Y.XmlElement {
+  const paragraph = new Y.XmlElement(NodeName.paragraph)
+  paragraph.insert(0, [new Y.XmlText(text)])
+  return paragraph
+}
 
 describe('sections in the editor', () => {
   it('Backspace at the start of a section joins its first block to the previous block, keeping both sections', () => {
@@ -94,9 +102,7 @@ describe('sections in the editor', () => {
 
   it('joins a block written before sections to the section after it', () => {
     const doc = createYDoc()
-    const legacy = new Y.XmlElement(NodeName.paragraph)
-    legacy.insert(0, [new Y.XmlText('قديمة')])
-    bodyOf(doc).insert(0, [legacy])
+    bodyOf(doc).insert(0, [legacy('قديمة')])
     appendParagraphs(doc, ['جديدة', 'ثانية'])
     const editor = editorOn(doc)
     editor.commands.setTextSelection(blockPosition(editor, 0, 'end'))
@@ -323,11 +329,6 @@ describe('sections in the editor', () => {
 
   it('joins two blocks written before sections across an empty section between them', () => {
     const doc = createYDoc()
-    const legacy = (text: string) => {
-      const paragraph = new Y.XmlElement(NodeName.paragraph)
-      paragraph.insert(0, [new Y.XmlText(text)])
-      return paragraph
-    }
     bodyOf(doc).insert(0, [legacy('قديمة'), new Y.XmlElement(NodeName.section), legacy('أخرى')])
     const editor = editorOn(doc)
     expect(sectionSizes(doc)).toEqual([-1, 0, -1])
@@ -338,12 +339,6 @@ describe('sections in the editor', () => {
   })
 
   it('brings a long paste into an article without sections in sections, and a short one as it is', () => {
-    const legacy = (text: string) => {
-      const paragraph = new Y.XmlElement(NodeName.paragraph)
-      paragraph.insert(0, [new Y.XmlText(text)])
-      return paragraph
-    }
-    const lines = (count: number) => Array.from({ length: count }, (_, i) => `سطر${i}`)
     const doc = createYDoc()
     bodyOf(doc).insert(0, [legacy('قديمة'), legacy('أخرى')])
     const editor = editorOn(doc)
@@ -363,7 +358,6 @@ describe('sections in the editor', () => {
   })
 
   it('brings a long paste at the end of a section in new sections, and keeps one elsewhere in its section', () => {
-    const lines = (count: number) => Array.from({ length: count }, (_, i) => `سطر${i}`)
     const pasted = lines(2 * SECTION_SIZE + 16)
 
     // a short article, then the long one pasted at its end

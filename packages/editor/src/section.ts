@@ -55,13 +55,6 @@ function isEmptySection(node: PMNode | null): boolean {
   return node !== null && isSectionNode(node) && node.childCount === 0
 }
 
-/** Where the document's `index`th top-level node starts. */
-function childOffset(doc: PMNode, index: number): number {
-  let offset = 0
-  for (let i = 0; i < index; i++) offset += doc.child(i).nodeSize
-  return offset
-}
-
 /**
  * Joins the textblock at the cursor with the neighbouring one across a
  * section boundary, keeping both sections. As inside a section, an empty
@@ -109,7 +102,7 @@ export function joinAcrossSections(
 
   const blockStart = $cursor.before($cursor.depth)
   // where the other block starts: at the near end of the neighbour, inside it if it is a section
-  const neighbourStart = childOffset(state.doc, neighbourIndex)
+  const neighbourStart = $cursor.posAtIndex(neighbourIndex, 0)
   const otherStart = !isSectionNode(neighbour)
     ? neighbourStart
     : backward
