@@ -176,6 +176,36 @@ describe('sections in the editor', () => {
     expect((bodyOf(doc).get(0) as Y.XmlElement).get(0)).toBe(kept)
   })
 
+  it('Enter at the end of a full section starts a new section, moving no block', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, paragraphs(SECTION_SIZE))
+    const editor = editorOn(doc)
+    const section = bodyOf(doc).get(0) as Y.XmlElement
+    const blocks = section.toArray()
+    editor.commands.setTextSelection(blockPosition(editor, SECTION_SIZE - 1, 'end'))
+    expect(press(editor, 'Enter')).toBe(true)
+    editor.commands.insertContent('جديد')
+    expect(press(editor, 'Enter')).toBe(true)
+    editor.commands.insertContent('تالٍ')
+    expect(sectionSizes(doc)).toEqual([SECTION_SIZE, 2])
+    expect(bodyOf(doc).get(0)).toBe(section)
+    expect(section.toArray()).toEqual(blocks)
+    expect(readParagraphs(doc).slice(-3)).toEqual([`فقرة${SECTION_SIZE - 1}`, 'جديد', 'تالٍ'])
+  })
+
+  it('Enter elsewhere in a full section, or inside its last block, grows the section', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, paragraphs(SECTION_SIZE))
+    const editor = editorOn(doc)
+    editor.commands.setTextSelection(blockPosition(editor, SECTION_SIZE - 1, 'start'))
+    expect(press(editor, 'Enter')).toBe(true)
+    editor.commands.setTextSelection(blockPosition(editor, SECTION_SIZE, 'start') + 2)
+    expect(press(editor, 'Enter')).toBe(true)
+    editor.commands.setTextSelection(blockPosition(editor, 3, 'end'))
+    expect(press(editor, 'Enter')).toBe(true)
+    expect(sectionSizes(doc)).toEqual([SECTION_SIZE + 3])
+  })
+
   it('deleting or typing over a selection across sections keeps the rest of the later section where it is', () => {
     const doc = createYDoc()
     appendParagraphs(doc, paragraphs(SECTION_SIZE * 3))

@@ -11,7 +11,8 @@
  * - Backspace and Delete (every key that joins) across a section boundary
  *   join the two blocks as they would anywhere else, keeping both sections,
  *   where ProseMirror would merge the sections (`joinAcrossSections`);
- * - Enter in an empty block splits the block, never the section;
+ * - Enter in an empty block splits the block, never the section; at the end
+ *   of a full section's last block it starts a new section;
  * - an edit that merges sections anyway (deleting or typing over a selection
  *   that crosses a boundary, cutting, dropping) is followed by a split where
  *   the second section's remaining blocks begin, so they stay where they are;
@@ -149,15 +150,44 @@ function emptyHeadingToParagraph(
   return true
 }
 
-/** Enter in a section: as the core's Enter, without lifting an empty block out of its section. */
+/**
+ * Enter in a section: as the core's Enter, without lifting an empty block out
+ * of its section. At the end of the last block of a full section (someone
+ * writing an article here, at its end) the new block starts a new section, so
+ * an article written in the editor gets sections as one that comes through the
+ * server has them. Only there: the block is new and empty, so no block moves.
+ * Elsewhere (and at the start or middle of that block, where Yjs may keep the
+ * old block as the second one) the section grows.
+ */
 function splitInSection(editor: Editor): boolean {
-  const { $from } = editor.state.selection
+  const { selection } = editor.state
+  const { $from } = selection
   if (!($from.depth >= 2 && isSectionNode($from.node(1)))) return false
+  const section = $from.node(1)
+  const atEndOfFullSection =
+    selection.empty &&
+    section.childCount >= SECTION_SIZE &&
+    $from.index(1) === section.childCount - 1 &&
+    $from.parent.isTextblock &&
+    $from.parentOffset === $from.parent.content.size
+  const thenNewSection = (tr: Transaction) => {
+    if (atEndOfFullSection) startSectionAtCaret(tr)
+    return true
+  }
   return editor.commands.first(({ commands }) => [
     () => commands.newlineInCode(),
-    () => commands.createParagraphNear(),
-    () => commands.splitBlock(),
+    ({ tr }) => commands.createParagraphNear() && thenNewSection(tr),
+    ({ tr }) => commands.splitBlock() && thenNewSection(tr),
   ])
+}
+
+/** Splits the section before the caret's block when that block is the section's last. */
+function startSectionAtCaret(tr: Transaction): void {
+  const { $head } = tr.selection
+  if ($head.depth < 2 || !isSectionNode($head.node(1))) return
+  const index = $head.index(1)
+  if (index === 0 || index !== $head.node(1).childCount - 1) return
+  tr.split($head.before(2))
 }
 
 /**
