@@ -40,5 +40,11 @@ export function toCsv(source: ExportSource): string {
     new Date(a.updatedAt).toISOString(),
     a.relations.map((r) => r.target).join(' '),
   ])
-  return `\uFEFF${stringify([[...COLUMNS], ...rows], { record_delimiter: 'windows' })}`
+  // csv-stringify quotes a cell holding its record delimiter (\r\n) but not a bare line
+  // break, which spreadsheets and most readers take for the end of the row
+  const csv = stringify([[...COLUMNS], ...rows], {
+    record_delimiter: 'windows',
+    quoted_match: /[\r\n]/,
+  })
+  return `\uFEFF${csv}`
 }

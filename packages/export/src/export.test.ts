@@ -1,5 +1,6 @@
 import { createAnnotation, updateAnnotation } from '@hashiya/annotations'
 import { appendParagraphs, createYDoc } from '@hashiya/document'
+import { parse } from 'csv-parse/sync'
 import { strFromU8, unzipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import {
@@ -148,6 +149,27 @@ describe('exports', () => {
     expect(csv.trim().split('\r\n')).toHaveLength(5)
     expect(csv).toContain("'=cmd|calc")
     expect(csv).not.toMatch(/,=cmd/)
+  })
+
+  it('CSV: a cell with line breaks (text across paragraphs, a note) stays one cell', () => {
+    const doc = createYDoc()
+    appendParagraphs(doc, ['السطر الأول', 'السطر الثاني'])
+    const id = createAnnotation(doc, { kind: 'claim', start: 0, end: 25, author: 'rana' })
+    updateAnnotation(doc, id, { note: 'ملاحظة\nمن سطرين' }, 'rana')
+    // as spreadsheets and Python's csv module read it: any unquoted line break ends a row
+    const rows = parse(toCsv(exportSourceOf(doc, { documentId: 'd', title: 't' })), {
+      bom: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+    })
+    expect(rows).toHaveLength(2)
+    expect(rows[1]).toHaveLength(11)
+    expect(rows[1]?.slice(2, 7)).toEqual([
+      'السطر الأول\n\nالسطر الثاني',
+      '0',
+      '25',
+      '',
+      'ملاحظة\nمن سطرين',
+    ])
   })
 
   it('HTML: right-to-left, every annotation shown, notes inert', () => {
