@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
+  appendBlocks,
   appendParagraphs,
+  type Block,
   blockContaining,
   blocksOf,
   bodyOf,
@@ -12,6 +14,7 @@ import {
   NodeName,
   newDocumentId,
   paragraphsFromText,
+  readBlocks,
   readParagraphs,
   readParagraphsFromUpdates,
   readPlainText,
@@ -67,6 +70,22 @@ describe('document body', () => {
     bodyOf(doc).insert(0, [paragraph])
     text.insert(0, 'قبل', { bold: true })
     expect(readParagraphs(doc)).toEqual(['قبل\nبعد'])
+  })
+
+  it('reads blocks with their kind, and writes line breaks back as hard breaks', () => {
+    const doc = createYDoc()
+    const blocks: Block[] = [
+      { type: 'heading', level: 2, text: 'عنوانٌ فرعي' },
+      { type: 'paragraph', text: 'سطرٌ\nوسطرٌ آخر\n' },
+      { type: 'heading', level: 3, text: 'عنوان ثالث' },
+    ]
+    appendBlocks(doc, blocks)
+    expect(readBlocks(doc)).toEqual(blocks)
+    const paragraph = blocksOf(doc)[1] as Y.XmlElement
+    const kinds = paragraph.toArray().map((node) => (node instanceof Y.XmlText ? 'text' : node))
+    expect(kinds.map((node) => (node === 'text' ? node : (node as Y.XmlElement).nodeName))).toEqual(
+      ['text', NodeName.hardBreak, 'text', NodeName.hardBreak],
+    )
   })
 
   it('merges concurrent appends from two replicas', () => {

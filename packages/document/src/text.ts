@@ -23,10 +23,22 @@ export function paragraphsFromText(text: string): string[] {
     .filter((line) => line.length > 0)
 }
 
-/** A top-level block of an article as plain text. */
+/** A top-level block of an article as plain text; a line break in it (Shift+Enter) is "\n". */
 export type Block =
   | { type: 'paragraph'; text: string }
-  | { type: 'heading'; level: 2 | 3; text: string }
+  | { type: 'heading'; level: HeadingLevel; text: string }
+
+export type HeadingLevel = 2 | 3
+
+/** The text of a block as Yjs holds it: a line break is an element of its own between texts. */
+function blockContent(text: string): (Y.XmlText | Y.XmlElement)[] {
+  const content: (Y.XmlText | Y.XmlElement)[] = []
+  text.split('\n').forEach((line, index) => {
+    if (index > 0) content.push(new Y.XmlElement(NodeName.hardBreak))
+    if (line.length > 0) content.push(new Y.XmlText(line))
+  })
+  return content
+}
 
 /** Appends blocks to the end of the body, in new sections, in one transaction. */
 export function appendBlocks(doc: Y.Doc, blocks: readonly Block[]): void {
@@ -38,7 +50,7 @@ export function appendBlocks(doc: Y.Doc, blocks: readonly Block[]): void {
         block.type === 'heading' ? NodeName.heading : NodeName.paragraph,
       )
       if (block.type === 'heading') element.setAttribute('level', block.level as unknown as string)
-      element.insert(0, [new Y.XmlText(block.text)])
+      element.insert(0, blockContent(block.text))
       return element
     })
     body.insert(body.length, sectionsOf(elements))
@@ -78,6 +90,17 @@ function textOfNode(node: Y.XmlElement | Y.XmlText | Y.XmlHook): string {
       .join('')
   }
   return ''
+}
+
+/** The article's blocks as plain text, with what kind of block each is. */
+export function readBlocks(doc: Y.Doc): Block[] {
+  return blocksOf(doc).map((node): Block => {
+    const text = textOfNode(node)
+    if (node instanceof Y.XmlElement && node.nodeName === NodeName.heading) {
+      return { type: 'heading', level: Number(node.getAttribute('level')) === 3 ? 3 : 2, text }
+    }
+    return { type: 'paragraph', text }
+  })
 }
 
 /** The article's blocks (paragraphs and headings) as plain text. */

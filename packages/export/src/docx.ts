@@ -29,6 +29,13 @@ const UNDERLINE = {
   dotted: UnderlineType.DOTTED,
 } as const
 
+const HEADING_LEVELS = { 2: HeadingLevel.HEADING_2, 3: HeadingLevel.HEADING_3 } as const
+/** Half-points, as the body's 13/14 pt. */
+const HEADING_SIZES = {
+  2: { size: 32, sizeComplexScript: 34 },
+  3: { size: 28, sizeComplexScript: 30 },
+} as const
+
 const FONT = { ascii: 'Arial', hAnsi: 'Arial', cs: 'Noto Naskh Arabic', hint: 'cs' } as const
 const ARABIC = /[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]/
 
@@ -80,7 +87,13 @@ export async function toDocx(source: ExportSource): Promise<Uint8Array> {
     }
   }
   counter = 0
-  const body = segmented.map((segments) => {
+  const body = segmented.map((segments, blockIndex) => {
+    const block = source.blocks[blockIndex]
+    // the whole heading larger and bold (never part of a word, which would break its joining)
+    const headingRun =
+      block?.type === 'heading'
+        ? { bold: true, boldComplexScript: true, ...HEADING_SIZES[block.level] }
+        : {}
     const children: ParagraphChild[] = []
     for (const segment of segments) {
       for (const index of segment.covering) {
@@ -94,20 +107,24 @@ export async function toDocx(source: ExportSource): Promise<Uint8Array> {
         innermost === undefined
           ? null
           : KIND_LABELS[(annotations[innermost] as (typeof annotations)[number]).kind]
-      children.push(
-        textRun(
-          segment.text,
-          kind
-            ? {
-                shading: { type: ShadingType.CLEAR, fill: tint(kind.colour), color: 'auto' },
-                underline: {
-                  type: UNDERLINE[kind.line as keyof typeof UNDERLINE],
-                  color: kind.colour.slice(1),
-                },
-              }
-            : {},
-        ),
-      )
+      // a line break inside the block (Shift+Enter) is a Word line break, not a character
+      segment.text.split('\n').forEach((line, lineIndex) => {
+        children.push(
+          textRun(line, {
+            ...headingRun,
+            ...(lineIndex > 0 ? { break: 1 } : {}),
+            ...(kind
+              ? {
+                  shading: { type: ShadingType.CLEAR, fill: tint(kind.colour), color: 'auto' },
+                  underline: {
+                    type: UNDERLINE[kind.line as keyof typeof UNDERLINE],
+                    color: kind.colour.slice(1),
+                  },
+                }
+              : {}),
+          }),
+        )
+      })
       for (const index of segment.covering) {
         if (lastSegment.get(index) === counter && !closed.has(index)) {
           closed.add(index)
@@ -117,7 +134,10 @@ export async function toDocx(source: ExportSource): Promise<Uint8Array> {
       }
       counter++
     }
-    return rtlParagraph(children)
+    return rtlParagraph(
+      children,
+      block?.type === 'heading' ? HEADING_LEVELS[block.level] : undefined,
+    )
   })
   const comments = annotations.map((a, index) => ({
     id: index + 1,
@@ -132,7 +152,9 @@ export async function toDocx(source: ExportSource): Promise<Uint8Array> {
         }),
       ]),
       ...(a.speaker ? [rtlParagraph([textRun(`المتحدث: ${a.speaker}`)])] : []),
-      ...(a.note ? [rtlParagraph([textRun(`ملاحظة: ${a.note}`)])] : []),
+      ...(a.note
+        ? `ملاحظة: ${a.note}`.split('\n').map((line) => rtlParagraph([textRun(line)]))
+        : []),
       ...a.relations.map((r) => {
         const target = annotations.findIndex((other) => other.id === r.target)
         return rtlParagraph([textRun(`${r.type === 'denies' ? 'ينفي' : 'يقول'} #${target + 1}`)])

@@ -1,5 +1,5 @@
 import { createAnnotation, updateAnnotation } from '@hashiya/annotations'
-import { appendParagraphs, createYDoc } from '@hashiya/document'
+import { appendBlocks, appendParagraphs, createYDoc } from '@hashiya/document'
 import { parse } from 'csv-parse/sync'
 import { strFromU8, unzipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
@@ -210,6 +210,44 @@ describe('docx', () => {
     expect(comments).toContain('Bill Nelson')
     expect(comments).toContain('&lt;script&gt;')
     expect(comments).not.toContain('<script>')
+  })
+})
+
+describe('headings and line breaks', () => {
+  function withHeadings() {
+    const doc = createYDoc()
+    appendBlocks(doc, [
+      { type: 'heading', level: 2, text: 'عنوانٌ فرعي' },
+      { type: 'paragraph', text: 'ادعاء.\nسطرٌ ثانٍ' },
+      { type: 'heading', level: 3, text: 'عنوان ثالث' },
+    ])
+    createAnnotation(doc, { kind: 'claim', start: 13, end: 29, author: 'rana' })
+    return exportSourceOf(doc, { documentId: 'd', title: 't' })
+  }
+
+  it('HTML: headings as h2/h3, a line break as <br>', () => {
+    const html = toHtml(withHeadings())
+    expect(html).toContain('<h2>عنوانٌ فرعي</h2>')
+    expect(html).toContain('<h3>عنوان ثالث</h3>')
+    // the hard break is not part of the mark: the claim is drawn on both sides of it
+    expect(html).toMatch(/<p><span [^>]*>ادعاء\.<\/span><br><span [^>]*>سطرٌ ثانٍ<\/span><\/p>/)
+  })
+
+  it('native JSON says which blocks are headings', () => {
+    const json = toNativeJson(withHeadings())
+    expect(json.document.blocks.map((b) => b.type)).toEqual(['heading', 'paragraph', 'heading'])
+    expect(json.document.paragraphs[1]).toBe('ادعاء.\nسطرٌ ثانٍ')
+  })
+
+  it('DOCX: heading styles, a line break as a Word break', async () => {
+    const file = await exportDocument(withHeadings(), 'docx')
+    const document = strFromU8(
+      unzipSync(file.body as Uint8Array)['word/document.xml'] as Uint8Array,
+    )
+    expect(document).toContain('<w:pStyle w:val="Heading2"/>')
+    expect(document).toContain('<w:pStyle w:val="Heading3"/>')
+    expect(document).toContain('<w:br/>')
+    expect(document).not.toMatch(/<w:t[^>]*>[^<]*\n/)
   })
 })
 

@@ -39,6 +39,7 @@ h1{line-height:1.5}
 .meta,.legend{color:#57534e;font-size:.9rem}
 .legend span{display:inline-block;margin-inline-end:1.2rem;padding:0 .35rem}
 article p{margin:0 0 1.2rem}
+article h2,article h3{margin:1.6rem 0 .8rem;line-height:1.6}
 ${kinds}
 ol.annotations li{margin-bottom:.8rem}
 .quote{font-weight:normal}
@@ -53,10 +54,12 @@ export function toHtml(source: ExportSource): string {
       .join(' · '),
   )
   const firstSeen = new Set<number>()
-  const paragraphs = segmentParagraphs(source).map((segments) => {
+  const paragraphs = segmentParagraphs(source).map((segments, blockIndex) => {
+    const block = source.blocks[blockIndex]
+    const tag = block?.type === 'heading' ? `h${block.level}` : 'p'
     const html = segments
       .map((segment) => {
-        let inner = escapeHtml(segment.text)
+        let inner = escapeHtml(segment.text).replaceAll('\n', '<br>')
         for (const index of [...segment.covering].reverse()) {
           const a = annotations[index] as Annotation
           const anchor = firstSeen.has(index) ? '' : ` id="a${index + 1}"`
@@ -66,7 +69,7 @@ export function toHtml(source: ExportSource): string {
         return inner
       })
       .join('')
-    return `<p>${html}</p>`
+    return `<${tag}>${html}</${tag}>`
   })
   const number = new Map(annotations.map((a, index) => [a.id, index + 1]))
   const list = annotations

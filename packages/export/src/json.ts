@@ -1,6 +1,8 @@
 /**
  * Hashiya's native export: lossless and versioned. Offsets are Unicode code
- * points of `document.text` (paragraphs joined by "\n\n"), end exclusive.
+ * points of `document.text` (paragraphs joined by "\n\n", a line break inside
+ * one as "\n"), end exclusive. `document.blocks` says which are headings;
+ * `document.paragraphs` (their text) is kept for readers of the first files.
  */
 import type { ExportSource } from './source.js'
 
@@ -19,6 +21,7 @@ export function toNativeJson(source: ExportSource) {
       version: source.version
         ? { seq: source.version.seq, time: source.version.time.toISOString() }
         : null,
+      blocks: source.blocks,
       paragraphs: source.paragraphs,
       text: source.text,
     },

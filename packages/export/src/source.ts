@@ -3,12 +3,15 @@
  * the model reads them, taken once so all formats agree.
  */
 import { type Annotation, readAnnotations } from '@hashiya/annotations'
-import { PARAGRAPH_SEPARATOR, readParagraphs } from '@hashiya/document'
+import { type Block, PARAGRAPH_SEPARATOR, readBlocks } from '@hashiya/document'
 import type * as Y from 'yjs'
 
 export interface ExportSource {
   documentId: string
   title: string
+  /** Paragraphs and headings; a line break inside one (Shift+Enter) is "\n". */
+  blocks: Block[]
+  /** The blocks' text. */
   paragraphs: string[]
   /** Paragraphs joined by a blank line: the text all offsets count in. */
   text: string
@@ -23,10 +26,12 @@ export function exportSourceOf(
   doc: Y.Doc,
   meta: { documentId: string; title: string; version?: ExportSource['version']; exportedAt?: Date },
 ): ExportSource {
-  const paragraphs = readParagraphs(doc)
+  const blocks = readBlocks(doc)
+  const paragraphs = blocks.map((block) => block.text)
   return {
     documentId: meta.documentId,
     title: meta.title,
+    blocks,
     paragraphs,
     text: paragraphs.join(PARAGRAPH_SEPARATOR),
     annotations: readAnnotations(doc).annotations,

@@ -86,7 +86,19 @@ function placeAnnotations(doc: Y.Doc, placements: Placement[], dropped: Dropped[
 const nativeSchema = z.object({
   format: z.literal('hashiya-annotated-document'),
   version: z.literal(1),
-  document: z.object({ title: z.string(), paragraphs: z.array(z.string()) }),
+  document: z.object({
+    title: z.string(),
+    paragraphs: z.array(z.string()),
+    // files from before headings were exported have paragraphs only
+    blocks: z
+      .array(
+        z.union([
+          z.object({ type: z.literal('paragraph') }),
+          z.object({ type: z.literal('heading'), level: z.union([z.literal(2), z.literal(3)]) }),
+        ]),
+      )
+      .optional(),
+  }),
   annotations: z.array(
     z.object({
       id: z.string(),
@@ -126,9 +138,16 @@ export function importNativeJson(value: unknown): AnnotatedImport {
   const { document, annotations } = parsed.data
   const doc = createYDoc()
   // paragraphs are kept as they were exported (already NFC), so offsets stay valid
+  // the text is the paragraphs' (what the offsets count in); blocks only say which are headings
+  const kinds = document.blocks?.length === document.paragraphs.length ? document.blocks : null
   appendBlocks(
     doc,
-    document.paragraphs.map((text): Block => ({ type: 'paragraph', text })),
+    document.paragraphs.map((text, index): Block => {
+      const kind = kinds?.[index]
+      return kind?.type === 'heading'
+        ? { type: 'heading', level: kind.level, text }
+        : { type: 'paragraph', text }
+    }),
   )
   const dropped: Dropped[] = []
   const placements = annotations.map((a) => ({

@@ -1,5 +1,13 @@
 import { createAnnotation, readAnnotations, updateAnnotation } from '@hashiya/annotations'
-import { appendParagraphs, blocksOf, createYDoc, readParagraphs } from '@hashiya/document'
+import {
+  appendBlocks,
+  appendParagraphs,
+  type Block,
+  blocksOf,
+  createYDoc,
+  readBlocks,
+  readParagraphs,
+} from '@hashiya/document'
 import { exportSourceOf, toNativeJson, toWebAnnotations } from '@hashiya/export'
 import { Document, Packer, Paragraph, TextRun } from 'docx'
 import { describe, expect, it } from 'vitest'
@@ -80,6 +88,25 @@ describe('importDocument', () => {
     )
     expect(comparable(doc)).toEqual(original)
     expect(result.title).toBe('مقال')
+  })
+
+  it('round-trips headings and line breaks through native JSON', async () => {
+    const doc = createYDoc()
+    const blocks: Block[] = [
+      { type: 'heading', level: 2, text: 'عنوانٌ فرعي' },
+      { type: 'paragraph', text: 'ادعاء.\nسطرٌ ثانٍ' },
+      { type: 'heading', level: 3, text: 'عنوان ثالث' },
+    ]
+    appendBlocks(doc, blocks)
+    createAnnotation(doc, { kind: 'claim', start: 13, end: 29, author: 'rana' })
+    const source = exportSourceOf(doc, { documentId: 'd', title: 't' })
+    const result = await importDocument({
+      filename: 'd.hashiya.json',
+      bytes: encode(JSON.stringify(toNativeJson(source))),
+    })
+    const imported = reopen(result.update)
+    expect(readBlocks(imported)).toEqual(blocks)
+    expect(readAnnotations(imported).annotations[0]?.ranges).toEqual(source.annotations[0]?.ranges)
   })
 
   it('round-trips W3C Web Annotation with its text', async () => {
