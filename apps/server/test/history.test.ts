@@ -203,6 +203,11 @@ describe('history API', () => {
     ])
     expect(json.byKind.reduce((sum: number, k: { count: number }) => sum + k.count, 0)).toBe(7)
     expect(json.byTime.reduce((sum: number, b: { count: number }) => sum + b.count, 0)).toBe(7)
+    // days start at the viewer's midnight: three hours east of UTC, 21:00 UTC
+    const east = await get('/activity?bucket=day&utcOffset=180')
+    for (const { start } of east.json.byTime) expect(start).toMatch(/T21:00:00\.000Z$/)
+    const utc = await get('/activity?bucket=day')
+    for (const { start } of utc.json.byTime) expect(start).toMatch(/T00:00:00\.000Z$/)
   })
 
   it('refuses bad filters with a clear message', async () => {
@@ -213,8 +218,10 @@ describe('history API', () => {
       'limit=0',
       'cursor=-4',
       'bucket=week',
+      'utcOffset=900',
+      'utcOffset=east',
     ]) {
-      const path = query.startsWith('bucket') ? `/activity?${query}` : `/history?${query}`
+      const path = /^(bucket|utcOffset)/.test(query) ? `/activity?${query}` : `/history?${query}`
       const { status, json } = await get(path)
       expect(status, query).toBe(400)
       expect(json.error.code).toBe('invalid-query')

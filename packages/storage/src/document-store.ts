@@ -89,6 +89,13 @@ export interface AuditQuery {
   limit: number
 }
 
+/** How activity is counted over time: buckets of `sizeMs` that start at midnight in the viewer's zone. */
+export interface TimeBuckets {
+  sizeMs: number
+  /** The viewer's offset from UTC (east is positive): a day's bucket starts at their midnight. */
+  offsetMs: number
+}
+
 export interface AuditActivity {
   byUser: { userId: string; count: number }[]
   byKind: { kind: string; count: number }[]
@@ -159,7 +166,7 @@ export interface DocumentStore {
   queryAuditEvents(id: string, query: AuditQuery): Promise<StoredAuditEvent[]>
   auditActivity(
     id: string,
-    bucketMs: number,
+    buckets: TimeBuckets,
     query: Omit<AuditQuery, 'limit' | 'before'>,
   ): Promise<AuditActivity>
   /**

@@ -19,6 +19,7 @@ export {
   type StoredState,
   type StoredUpdate,
   type StoredVersion,
+  type TimeBuckets,
   type UpdateToAppend,
 } from './document-store.js'
 export {

@@ -25,6 +25,7 @@ import {
   type StoredState,
   type StoredUpdate,
   type StoredVersion,
+  type TimeBuckets,
   type UpdateToAppend,
 } from './document-store.js'
 import {
@@ -482,7 +483,7 @@ export class PostgresDocumentStore implements DocumentStore {
 
   async auditActivity(
     id: string,
-    bucketMs: number,
+    buckets: TimeBuckets,
     query: Omit<AuditQuery, 'limit' | 'before'>,
   ): Promise<AuditActivity> {
     const { where, values } = this.auditFilter(id, query)
@@ -493,13 +494,14 @@ export class PostgresDocumentStore implements DocumentStore {
         values,
       )
     const bucket = `$${values.length + 1}::bigint`
+    const offset = `$${values.length + 2}::bigint`
     const [byUser, byKind, byTime] = await Promise.all([
       count<{ userId: string; count: number }>('user_id AS "userId"', 'user_id'),
       count<{ kind: string; count: number }>('kind', 'kind'),
       this.query<{ start: number; count: number }>(
-        `SELECT (at / ${bucket}) * ${bucket} AS start, count(*) AS count
+        `SELECT ((at + ${offset}) / ${bucket}) * ${bucket} - ${offset} AS start, count(*) AS count
          FROM audit_events WHERE ${where} GROUP BY start ORDER BY start`,
-        [...values, bucketMs],
+        [...values, buckets.sizeMs, buckets.offsetMs],
       ),
     ])
     return { byUser, byKind, byTime }

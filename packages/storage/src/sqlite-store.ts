@@ -30,6 +30,7 @@ import {
   type StoredState,
   type StoredUpdate,
   type StoredVersion,
+  type TimeBuckets,
   type UpdateToAppend,
 } from './document-store.js'
 import {
@@ -422,7 +423,7 @@ export class SqliteDocumentStore implements DocumentStore {
 
   async auditActivity(
     id: string,
-    bucketMs: number,
+    buckets: TimeBuckets,
     query: Omit<AuditQuery, 'limit' | 'before'>,
   ): Promise<AuditActivity> {
     const { where, params } = this.auditFilter(id, query)
@@ -431,12 +432,12 @@ export class SqliteDocumentStore implements DocumentStore {
         .prepare<Record<string, string | number>, T>(
           `SELECT ${select}, count(*) AS count FROM audit_events WHERE ${where} GROUP BY ${group} ORDER BY ${group}`,
         )
-        .all({ ...params, bucket: bucketMs })
+        .all({ ...params, bucket: buckets.sizeMs, offset: buckets.offsetMs })
     return {
       byUser: count<{ userId: string; count: number }>('user_id AS userId', 'user_id'),
       byKind: count<{ kind: string; count: number }>('kind', 'kind'),
       byTime: count<{ start: number; count: number }>(
-        'CAST(at / @bucket AS INTEGER) * @bucket AS start',
+        'CAST((at + @offset) / @bucket AS INTEGER) * @bucket - @offset AS start',
         'start',
       ),
     }

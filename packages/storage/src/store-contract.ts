@@ -210,7 +210,7 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
       const firstPage = await store.queryAuditEvents('d', { limit: 2 })
       const nextPage = await store.queryAuditEvents('d', { limit: 2, before: firstPage[1]?.id })
       expect([...firstPage, ...nextPage].map((e) => e.seq)).toEqual([3, 2, 1])
-      const activity = await store.auditActivity('d', 2 * hour, {})
+      const activity = await store.auditActivity('d', { sizeMs: 2 * hour, offsetMs: 0 }, {})
       expect(activity.byUser).toEqual([
         { userId: 'leila', count: 2 },
         { userId: 'sami', count: 1 },
@@ -223,6 +223,12 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
       expect(activity.byTime).toEqual([
         { start: 0, count: 1 },
         { start: 2 * hour, count: 2 },
+      ])
+      // seen from an hour east of UTC, buckets start an hour earlier in UTC
+      const east = await store.auditActivity('d', { sizeMs: 2 * hour, offsetMs: hour }, {})
+      expect(east.byTime).toEqual([
+        { start: hour, count: 2 },
+        { start: 3 * hour, count: 1 },
       ])
       await store.deleteDocument('d')
       expect(await store.queryAuditEvents('d', { limit: 10 })).toEqual([])

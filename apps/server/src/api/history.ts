@@ -52,12 +52,24 @@ const filters = {
 const historyQuery = z.object({
   ...filters,
   cursor: z.coerce.number({ error: 'cursor must be a number' }).int().positive().optional(),
-  limit: z.coerce.number({ error: 'limit must be a number' }).int().min(1).max(500).default(100),
+  limit: z.coerce
+    .number({ error: 'limit must be a number' })
+    .int({ error: 'limit must be a whole number' })
+    .min(1, { error: 'limit must be between 1 and 500' })
+    .max(500, { error: 'limit must be between 1 and 500' })
+    .default(100),
 })
 
 const activityQuery = z.object({
   ...filters,
   bucket: z.enum(['hour', 'day'], { error: 'bucket must be hour or day' }).default('hour'),
+  /** The viewer's offset from UTC in minutes (east positive), so that days start at their midnight. */
+  utcOffset: z.coerce
+    .number({ error: 'utcOffset must be a number of minutes' })
+    .int({ error: 'utcOffset must be a whole number of minutes' })
+    .min(-720, { error: 'utcOffset must be between -720 and 840 minutes' })
+    .max(840, { error: 'utcOffset must be between -720 and 840 minutes' })
+    .default(0),
 })
 
 function parseQuery<T>(c: Context, schema: z.ZodType<T>): T {
@@ -142,8 +154,11 @@ export function historyRoutes(options: HistoryRoutesOptions): Hono {
   app.get('/activity', async (c) => {
     const query = parseQuery(c, activityQuery)
     const documentId = await upToDate(c)
-    const bucketMs = query.bucket === 'day' ? 86_400_000 : 3_600_000
-    const activity = await store.auditActivity(documentId, bucketMs, {
+    const buckets = {
+      sizeMs: query.bucket === 'day' ? 86_400_000 : 3_600_000,
+      offsetMs: query.utcOffset * 60_000,
+    }
+    const activity = await store.auditActivity(documentId, buckets, {
       userId: query.user,
       kind: query.kind,
       action: query.action,

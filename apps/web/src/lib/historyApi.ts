@@ -123,7 +123,13 @@ export function getActivity(
   options: { bucket: 'hour' | 'day'; user?: string; kind?: AnnotationKind },
   signal?: AbortSignal,
 ): Promise<Activity> {
-  return call<Activity>(`${base(docId)}/activity${queryString({ ...options })}`, {}, signal)
+  // days (and hours, in zones off the hour) start at the viewer's midnight, as the chart labels them
+  const utcOffset = -new Date().getTimezoneOffset()
+  return call<Activity>(
+    `${base(docId)}/activity${queryString({ ...options, utcOffset })}`,
+    {},
+    signal,
+  )
 }
 
 export async function getVersions(docId: string, signal?: AbortSignal): Promise<Version[]> {
