@@ -294,7 +294,8 @@ describe('versions and time travel', () => {
       const listed = (await get('/versions')).json.versions
       expect(listed[0]).toMatchObject({ id: version.id, name: 'قبل المراجعة' })
       expect((await get('/annotations?at=v999')).status).toBe(404)
-      expect((await get('?at=someday')).status).toBe(404)
+      // not a point at all is a bad request; a point that is not there, not found
+      expect((await get('?at=someday')).status).toBe(400)
       const invalid = await fetch(`${s.url}/api/documents/${DEMO}/versions`, {
         method: 'POST',
         headers: account('lead').headers,
@@ -370,7 +371,12 @@ describe('diff and restore', () => {
       const pieces = back.paragraphs.flatMap((p: { pieces: { change: string }[] }) => p.pieces)
       expect(pieces.every((piece: { change: string }) => piece.change === 'equal')).toBe(true)
       expect(back.annotations).toEqual([])
-      expect((await post('/restore', { at: 'nonsense' })).status).toBe(404)
+      expect((await post('/restore', { at: 'nonsense' })).status).toBe(400)
+      expect((await post('/restore', { at: 'v12345' })).status).toBe(404)
+      // only a restore is named as one
+      const spoof = await post('/versions', { name: `restore:${base.id}` })
+      expect(spoof.status).toBe(422)
+      expect(spoof.json.error.message).toMatch(/kept for restores/)
       expect((await post('/restore', {})).status).toBe(422)
     } finally {
       writer.destroy()

@@ -25,6 +25,7 @@ export {
   type HistoryPoint,
   listVersions,
   loadDocumentAt,
+  MalformedHistoryPointError,
   resolveHistoryPoint,
   UnknownVersionError,
   type VersionInfo,

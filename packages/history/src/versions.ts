@@ -33,6 +33,14 @@ export class UnknownVersionError extends Error {
   }
 }
 
+/** `at` is not a version id, a log position or an ISO time at all. */
+export class MalformedHistoryPointError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'MalformedHistoryPointError'
+  }
+}
+
 export interface VersionOptions {
   /** Silence after which the last update counts as an automatic checkpoint. */
   pauseMs: number
@@ -62,7 +70,10 @@ export async function listVersions(
       createdBy: v.createdBy,
     })),
     ...pauses
-      .filter((pause) => pause.at + options.pauseMs <= now)
+      // a checkpoint where a version was named (a restore, say) would be the same state twice
+      .filter(
+        (pause) => pause.at + options.pauseMs <= now && !named.some((v) => v.seq === pause.seq),
+      )
       .map((pause) => ({
         id: `s${pause.seq}`,
         name: null,
@@ -77,7 +88,9 @@ export async function listVersions(
 
 /**
  * Resolves `at`: a version id (`v12`), a log position (`s345`), or a time (ISO
- * 8601). Throws `UnknownVersionError` with a message a person can act on.
+ * 8601). Throws `MalformedHistoryPointError` when it is none of those, and
+ * `UnknownVersionError` when it names nothing in the history, each with a
+ * message a person can act on.
  */
 export async function resolveHistoryPoint(
   store: DocumentStore,
@@ -96,7 +109,7 @@ export async function resolveHistoryPoint(
   } else {
     const time = Date.parse(at)
     if (!/^\d{4}-\d{2}-\d{2}/.test(at) || !Number.isFinite(time)) {
-      throw new UnknownVersionError(
+      throw new MalformedHistoryPointError(
         'at must be a version id (v12), a log position (s345) or an ISO time.',
       )
     }

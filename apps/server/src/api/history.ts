@@ -110,12 +110,19 @@ function versionToJson(version: StoredVersion) {
   }
 }
 
+/** A restore is recorded as a version named this, then the point it brought back. */
+const RESTORE_NAME_PREFIX = 'restore:'
+
 const versionBody = z.strictObject({
   name: z
     .string({ error: 'name must be a string' })
     .trim()
     .min(1, 'name must not be empty')
-    .max(200, 'name must be at most 200 characters'),
+    .max(200, 'name must be at most 200 characters')
+    // the server names restores so; a person's version must not pass for one
+    .refine((name) => !name.startsWith(RESTORE_NAME_PREFIX), {
+      error: `names starting with "${RESTORE_NAME_PREFIX}" are kept for restores`,
+    }),
 })
 
 export function historyRoutes(options: HistoryRoutesOptions): Hono {
@@ -225,7 +232,7 @@ export function historyRoutes(options: HistoryRoutesOptions): Hono {
     if (!summary) throw documentNotFound(documentId)
     // the restore is itself a named point in history
     const version = await store.createVersion(documentId, {
-      name: `restore:${input.at}`,
+      name: `${RESTORE_NAME_PREFIX}${input.at}`,
       seq: summary.lastSeq,
       createdBy: userId,
       createdAt: Date.now(),

@@ -6,6 +6,7 @@
 import {
   type HistoryPoint,
   loadDocumentAt,
+  MalformedHistoryPointError,
   resolveHistoryPoint,
   UnknownVersionError,
 } from '@hashiya/history'
@@ -37,14 +38,7 @@ export async function readAt<T>(
   // a time or position just passed may name a change applied but not yet stored
   await parts.sync.whenStored(documentId)
   if (!(await parts.store.getDocument(documentId))) throw documentNotFound(documentId)
-  let point: HistoryPoint
-  try {
-    point = await resolveHistoryPoint(parts.store, documentId, at)
-  } catch (error) {
-    if (error instanceof UnknownVersionError)
-      throw new ApiError(404, 'version-not-found', error.message)
-    throw error
-  }
+  const point = await resolvePoint(parts.store, documentId, at)
   const doc = await loadDocumentAt(parts.store, documentId, point.seq)
   try {
     return { value: read(doc), at: point }
@@ -53,7 +47,10 @@ export async function readAt<T>(
   }
 }
 
-/** Resolves `at` (a version id, `s<seq>` or an ISO time), or answers 404 with the reason. */
+/**
+ * Resolves `at` (a version id, `s<seq>` or an ISO time), or answers 400 when it
+ * is none of those and 404 when it names nothing in this document's history.
+ */
 export async function resolvePoint(
   store: DocumentStore,
   documentId: string,
@@ -62,6 +59,8 @@ export async function resolvePoint(
   try {
     return await resolveHistoryPoint(store, documentId, at)
   } catch (error) {
+    if (error instanceof MalformedHistoryPointError)
+      throw new ApiError(400, 'invalid-query', error.message)
     if (error instanceof UnknownVersionError)
       throw new ApiError(404, 'version-not-found', error.message)
     throw error

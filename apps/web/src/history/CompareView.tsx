@@ -49,7 +49,7 @@ export function CompareView({
 
   const options = versions.map((v) => ({
     id: v.id,
-    label: `${v.auto ? t('history.autoCheckpoint') : versionLabel(v, t, i18n.language)} — ${formatDateTime(v.at, i18n.language)}`,
+    label: `${v.auto ? t('history.autoCheckpoint') : versionLabel(v, t, i18n.language, versions)} — ${formatDateTime(v.at, i18n.language)}`,
   }))
   const withCurrent = (id: string | null) =>
     id && !options.some((o) => o.id === id) ? [{ id, label: id }, ...options] : options

@@ -20,9 +20,29 @@ interface VersionsProps {
   onCompare(version: Version): void
 }
 
-export function versionLabel(version: Version, t: TFunction, language: string): string {
-  if (version.name?.startsWith('restore:')) {
-    return t('history.restoredVersion', { at: version.name.slice('restore:'.length) })
+/** The server names a restore `restore:<the point it brought back>` (a version id, `s<seq>` or a time). */
+const RESTORE_PREFIX = 'restore:'
+
+/**
+ * What a version is called. A restore says what it brought back, by that
+ * version's name or time (`versions` is where it is looked up).
+ */
+export function versionLabel(
+  version: Version,
+  t: TFunction,
+  language: string,
+  versions: readonly Version[] = [],
+): string {
+  if (version.name?.startsWith(RESTORE_PREFIX)) {
+    const at = version.name.slice(RESTORE_PREFIX.length)
+    const source = versions.find((v) => v.id === at)
+    const time = Number.isNaN(Date.parse(at)) ? null : at
+    const what = source
+      ? versionLabel(source, t, language)
+      : time
+        ? formatDateTime(time, language)
+        : at
+    return t('history.restoredVersion', { at: what })
   }
   return version.name ?? t('history.checkpoint', { time: formatDateTime(version.at, language) })
 }
@@ -117,7 +137,7 @@ export function Versions(props: VersionsProps) {
             value={sliderIndex}
             aria-valuetext={
               chronological[sliderIndex]
-                ? versionLabel(chronological[sliderIndex] as Version, t, i18n.language)
+                ? versionLabel(chronological[sliderIndex] as Version, t, i18n.language, versions)
                 : undefined
             }
             onChange={(event) => {
@@ -152,7 +172,7 @@ export function Versions(props: VersionsProps) {
                 <span className="version-item__name" dir="auto">
                   {version.auto
                     ? t('history.autoCheckpoint')
-                    : versionLabel(version, t, i18n.language)}
+                    : versionLabel(version, t, i18n.language, versions)}
                 </span>
                 <span className="version-item__meta">
                   <time dateTime={version.at}>{formatDateTime(version.at, i18n.language)}</time>
@@ -165,7 +185,7 @@ export function Versions(props: VersionsProps) {
                 data-testid="version-compare"
                 onClick={() => onCompare(version)}
                 aria-label={t('history.compareWithNowLabel', {
-                  name: versionLabel(version, t, i18n.language),
+                  name: versionLabel(version, t, i18n.language, versions),
                 })}
               >
                 {t('history.compareWithNow')}
