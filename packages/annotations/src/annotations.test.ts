@@ -171,6 +171,9 @@ describe('reading annotations', () => {
       map.set('unknownKind', bad({ kind: 'rumour', author: 'x', createdAt: 1 }))
       map.set('noAuthor', bad({ kind: 'claim', createdAt: 1 }))
       map.set('badTime', bad({ kind: 'claim', author: 'x', createdAt: 'yesterday' }))
+      // finite, but past what a Date holds: every export would fail to format it
+      map.set('farFuture', bad({ kind: 'claim', author: 'x', createdAt: 1e20 }))
+      map.set('farUpdate', bad({ kind: 'claim', author: 'x', createdAt: 1, updatedAt: -9e15 }))
       map.set('badNote', bad({ kind: 'claim', author: 'x', createdAt: 1, note: { html: '<b>' } }))
       map.set('badRelations', bad({ kind: 'denial', author: 'x', createdAt: 1, relations: 'all' }))
       map.set('notAMap', 'just a string')
@@ -186,6 +189,8 @@ describe('reading annotations', () => {
         'badNote',
         'badRelations',
         'badTime',
+        'farFuture',
+        'farUpdate',
         'ghost',
         'noAuthor',
         'notAMap',

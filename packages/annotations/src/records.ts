@@ -82,6 +82,14 @@ function optionalString(entry: Y.Map<unknown>, field: string, max: number): stri
   return value
 }
 
+/** The most milliseconds from 1970 a JavaScript Date can hold, either way. */
+const MAX_TIME = 8.64e15
+
+/** Milliseconds since 1970 that make a valid date (every reader formats it as one). */
+function isTime(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_TIME
+}
+
 /** Validates one stored entry. Returns the record, or the reason it is ignored. */
 export function parseRecord(id: string, entry: unknown): AnnotationRecord | AnnotationProblem {
   const problem = (text: string): AnnotationProblem => ({ annotationId: id, problem: text })
@@ -92,14 +100,9 @@ export function parseRecord(id: string, entry: unknown): AnnotationRecord | Anno
   const author = entry.get(Field.author)
   if (typeof author !== 'string' || author.length === 0) return problem('author is missing')
   const createdAt = entry.get(Field.createdAt)
-  if (typeof createdAt !== 'number' || !Number.isFinite(createdAt)) {
-    return problem('createdAt is not a time')
-  }
+  if (!isTime(createdAt)) return problem('createdAt is not a time')
   const updatedAtValue = entry.get(Field.updatedAt)
-  if (
-    updatedAtValue !== undefined &&
-    (typeof updatedAtValue !== 'number' || !Number.isFinite(updatedAtValue))
-  ) {
+  if (updatedAtValue !== undefined && !isTime(updatedAtValue)) {
     return problem('updatedAt is not a time')
   }
   const updatedByValue = entry.get(Field.updatedBy)
