@@ -4,7 +4,7 @@
  * exclusive. This module is the only place that counts them; exports, the API
  * and the editor all go through it.
  */
-import { blocksOf, NodeName, PARAGRAPH_SEPARATOR } from '@hashiya/document'
+import { blocksOf, MAX_BLOCK_NESTING, NodeName, PARAGRAPH_SEPARATOR } from '@hashiya/document'
 import * as Y from 'yjs'
 
 /** A run of text with the same formatting, located both in Yjs and in code points. */
@@ -69,7 +69,7 @@ export interface BlockVisitor {
 }
 
 export function walkBlock(block: Y.XmlElement | Y.XmlText, visitor: BlockVisitor): void {
-  const visit = (node: Y.XmlElement | Y.XmlText | Y.XmlHook) => {
+  const visit = (node: Y.XmlElement | Y.XmlText | Y.XmlHook, depth: number) => {
     if (node instanceof Y.XmlText) {
       visitor.enterText(node)
       let yIndex = 0
@@ -88,10 +88,12 @@ export function walkBlock(block: Y.XmlElement | Y.XmlText, visitor: BlockVisitor
       visitor.leaveText()
     } else if (node instanceof Y.XmlElement) {
       if (node.nodeName === NodeName.hardBreak) visitor.lineBreak()
-      else for (const child of node.toArray()) visit(child as Y.XmlElement | Y.XmlText)
+      else if (depth <= MAX_BLOCK_NESTING) {
+        for (const child of node.toArray()) visit(child as Y.XmlElement | Y.XmlText, depth + 1)
+      }
     }
   }
-  visit(block)
+  visit(block, 0)
 }
 
 /**

@@ -38,6 +38,32 @@ export function bodyOf(doc: Y.Doc): Y.XmlFragment {
 }
 
 /**
+ * How deep inside a block readers look. The schema nests one level (a hard
+ * break in a paragraph); only a faulty client writes more, and a few thousand
+ * levels would overflow the stack of any recursive walk (Yjs's own toString
+ * and clone among them), making the document unreadable.
+ */
+export const MAX_BLOCK_NESTING = 32
+
+/**
+ * How many levels of elements `node` holds (0 for text), walked without
+ * recursion and counted no further than `limit` + 1.
+ */
+export function nestingDepth(node: Y.XmlElement | Y.XmlText, limit = MAX_BLOCK_NESTING): number {
+  let deepest = 0
+  const pending: [Y.XmlElement, number][] = node instanceof Y.XmlElement ? [[node, 1]] : []
+  while (pending.length > 0) {
+    const [element, depth] = pending.pop() as [Y.XmlElement, number]
+    deepest = Math.max(deepest, depth)
+    if (deepest > limit) return deepest
+    for (const child of element.toArray()) {
+      if (child instanceof Y.XmlElement) pending.push([child, depth + 1])
+    }
+  }
+  return deepest
+}
+
+/**
  * Blocks per section when text is added to an article. Enough that a long
  * article has few top-level nodes; few enough that a section is cheap to lay
  * out when one of its paragraphs changes (measured in BENCHMARKS.md).

@@ -11,7 +11,9 @@ import {
   encodeDocumentFromParagraphs,
   isSection,
   isValidDocumentId,
+  MAX_BLOCK_NESTING,
   NodeName,
+  nestingDepth,
   newDocumentId,
   paragraphsFromText,
   readBlocks,
@@ -86,6 +88,22 @@ describe('document body', () => {
     expect(kinds.map((node) => (node === 'text' ? node : (node as Y.XmlElement).nodeName))).toEqual(
       ['text', NodeName.hardBreak, 'text', NodeName.hardBreak],
     )
+  })
+
+  it('skips what a faulty client nested too deep in a block, and reads every block', () => {
+    const doc = createYDoc()
+    const many = Array.from({ length: MAX_BLOCK_NESTING + 10 }, (_, i) => `فقرة ${i}`)
+    appendParagraphs(doc, many)
+    let innermost = blocksOf(doc)[0] as Y.XmlElement
+    for (let level = 0; level < 5000; level++) {
+      const deeper = new Y.XmlElement(NodeName.paragraph)
+      innermost.insert(innermost.length, [deeper])
+      innermost = deeper
+    }
+    innermost.insert(0, [new Y.XmlText('عميق')])
+    expect(nestingDepth(blocksOf(doc)[0] as Y.XmlElement)).toBe(MAX_BLOCK_NESTING + 1)
+    expect(nestingDepth(blocksOf(doc)[1] as Y.XmlElement)).toBe(1)
+    expect(readParagraphs(doc)).toEqual(many)
   })
 
   it('merges concurrent appends from two replicas', () => {

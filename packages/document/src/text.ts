@@ -6,7 +6,7 @@
  * hand out are counted in that joined text.
  */
 import * as Y from 'yjs'
-import { blocksOf, bodyOf, createYDoc, NodeName, sectionsOf } from './layout.js'
+import { blocksOf, bodyOf, createYDoc, MAX_BLOCK_NESTING, NodeName, sectionsOf } from './layout.js'
 
 export const PARAGRAPH_SEPARATOR = '\n\n'
 
@@ -74,7 +74,7 @@ export function encodeDocumentFromParagraphs(paragraphs: readonly string[]): Uin
   return update
 }
 
-function textOfNode(node: Y.XmlElement | Y.XmlText | Y.XmlHook): string {
+function textOfNode(node: Y.XmlElement | Y.XmlText | Y.XmlHook, depth = 0): string {
   if (node instanceof Y.XmlText) {
     let text = ''
     for (const op of node.toDelta() as { insert?: unknown }[]) {
@@ -84,9 +84,10 @@ function textOfNode(node: Y.XmlElement | Y.XmlText | Y.XmlHook): string {
   }
   if (node instanceof Y.XmlElement) {
     if (node.nodeName === NodeName.hardBreak) return '\n'
+    if (depth > MAX_BLOCK_NESTING) return ''
     return node
       .toArray()
-      .map((child) => textOfNode(child as Y.XmlElement | Y.XmlText))
+      .map((child) => textOfNode(child as Y.XmlElement | Y.XmlText, depth + 1))
       .join('')
   }
   return ''
@@ -105,7 +106,7 @@ export function readBlocks(doc: Y.Doc): Block[] {
 
 /** The article's blocks (paragraphs and headings) as plain text. */
 export function readParagraphs(doc: Y.Doc): string[] {
-  return blocksOf(doc).map(textOfNode)
+  return blocksOf(doc).map((node) => textOfNode(node))
 }
 
 /** The article as one plain string, paragraphs separated by a blank line. */

@@ -55,6 +55,26 @@ describe('restoreDocument', () => {
     expect(readAnnotations(replica).annotations).toEqual(pastReading.annotations)
   })
 
+  it('removes a block a faulty client nested thousands of levels deep', () => {
+    const live = createYDoc()
+    appendParagraphs(live, ['الأولى', 'الأخيرة'])
+    const past = copyOf(live)
+    const section = bodyOf(live).get(0) as Y.XmlElement
+    let innermost = new Y.XmlElement(NodeName.paragraph)
+    section.insert(1, [innermost])
+    for (let level = 0; level < 5000; level++) {
+      const deeper = new Y.XmlElement(NodeName.paragraph)
+      innermost.insert(0, [deeper])
+      innermost = deeper
+    }
+    innermost.insert(0, [new Y.XmlText('عميق')])
+    // readers skip what lies too deep instead of overflowing the stack
+    expect(readParagraphs(live)).toEqual(['الأولى', '', 'الأخيرة'])
+    expect(readAnnotations(live).annotations).toEqual([])
+    restoreDocument(live, past, 'restore')
+    expect(readParagraphs(live)).toEqual(['الأولى', 'الأخيرة'])
+  })
+
   it('restores across sections, keeping the blocks that did not change and no empty section', () => {
     const live = createYDoc()
     const many = Array.from({ length: SECTION_SIZE * 3 }, (_, i) => `فقرة ${i}`)

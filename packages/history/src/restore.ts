@@ -9,13 +9,22 @@ import {
   blocksOf,
   bodyOf,
   isSection,
+  MAX_BLOCK_NESTING,
+  nestingDepth,
   SECTION_SIZE,
   sectionsOf,
 } from '@hashiya/document'
 import * as Y from 'yjs'
 
-/** Blocks are equal when their XML (text, attributes and formatting) is. */
-const blockKey = (block: BodyNode) => block.toString()
+/**
+ * Blocks are equal when their XML (text, attributes and formatting) is. A block
+ * nested too deeply to serialize (a faulty client's) equals no other, so a
+ * restore to before it was written removes it.
+ */
+const blockKey = (block: BodyNode) =>
+  nestingDepth(block) > MAX_BLOCK_NESTING
+    ? `\u0000too deep ${block._item?.id.client}:${block._item?.id.clock}`
+    : block.toString()
 
 type Container = Y.XmlFragment | Y.XmlElement
 
@@ -72,8 +81,31 @@ function nextSibling(node: BodyNode): unknown {
   return item?.content instanceof Y.ContentType ? item.content.type : null
 }
 
+/**
+ * Empties a deeply nested block from its innermost elements out: Yjs deletes a
+ * type's children recursively, which overflows the stack thousands of levels
+ * down, but never descends into what is already deleted.
+ */
+function emptyFromInside(block: Y.XmlElement): void {
+  const elements: Y.XmlElement[] = []
+  const pending = [block]
+  while (pending.length > 0) {
+    const element = pending.pop() as Y.XmlElement
+    elements.push(element)
+    for (const child of element.toArray()) {
+      if (child instanceof Y.XmlElement) pending.push(child)
+    }
+  }
+  for (const element of elements.reverse()) element.delete(0, element.length)
+}
+
 /** Deletes blocks (in document order), and the sections this leaves empty. */
 function deleteBlocks(body: Y.XmlFragment, blocks: BodyNode[]): void {
+  for (const block of blocks) {
+    if (block instanceof Y.XmlElement && nestingDepth(block) > MAX_BLOCK_NESTING) {
+      emptyFromInside(block)
+    }
+  }
   for (let start = 0; start < blocks.length; ) {
     let end = start + 1
     while (end < blocks.length && blocks[end] === nextSibling(blocks[end - 1] as BodyNode)) end++
