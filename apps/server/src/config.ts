@@ -30,6 +30,8 @@ const schema = z.object({
   /** Largest HTTP request body accepted (413 beyond). */
   MAX_BODY_BYTES: integer('MAX_BODY_BYTES', 1024, 256 * 1024 * 1024).default(4 * 1024 * 1024),
   UNLOAD_AFTER_MS: integer('UNLOAD_AFTER_MS', 0, 24 * 3_600_000).default(30_000),
+  /** How often each WebSocket is pinged; one that missed the previous ping is dropped. */
+  PING_INTERVAL_MS: integer('PING_INTERVAL_MS', 1_000, 3_600_000).default(30_000),
   /** Silence after which the last update counts as an automatic checkpoint (version). */
   CHECKPOINT_AFTER_MS: integer('CHECKPOINT_AFTER_MS', 1_000, 7 * 24 * 3_600_000).default(120_000),
   COMPACT_AFTER_UPDATES: integer('COMPACT_AFTER_UPDATES', 1, 10_000_000).default(1_000),
@@ -92,6 +94,7 @@ export type Config = {
   maxFrameBytes: number
   maxBodyBytes: number
   unloadAfterMs: number
+  pingIntervalMs: number
   compactAfterUpdates: number
   checkpointAfterMs: number
   sqliteSynchronous: 'NORMAL' | 'FULL'
@@ -147,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFrameBytes: values.MAX_FRAME_BYTES,
     maxBodyBytes: values.MAX_BODY_BYTES,
     unloadAfterMs: values.UNLOAD_AFTER_MS,
+    pingIntervalMs: values.PING_INTERVAL_MS,
     compactAfterUpdates: values.COMPACT_AFTER_UPDATES,
     checkpointAfterMs: values.CHECKPOINT_AFTER_MS,
     sqliteSynchronous: values.SQLITE_SYNCHRONOUS,

@@ -153,7 +153,9 @@ export async function startServer(config: Config, logger: AppLogger): Promise<Ru
     trustProxy: config.trustProxy,
     redis: config.redis,
   })
-  const openConnections = new OpenConnections(accounts, logger)
+  const openConnections = new OpenConnections(accounts, logger, {
+    heartbeatMs: config.pingIntervalMs,
+  })
   // Access changes made on one instance close the connections every instance holds.
   const accessSignals = config.redis
     ? new RedisSignals<AccessChange>({

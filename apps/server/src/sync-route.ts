@@ -38,7 +38,7 @@ import {
 import { upgradeWebSocket } from '@hono/node-server'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import type { WSContext, WSEvents, WSMessageReceive } from 'hono/ws'
-import type { WebSocket } from 'ws'
+import { WebSocket } from 'ws'
 import { ApiError } from './api/errors.js'
 import { signedOut } from './auth/context.js'
 import { presentedCredential } from './auth/credentials.js'
@@ -76,6 +76,13 @@ const MAX_EARLY_FRAMES = 256
  */
 function detached(value: string): string {
   return Buffer.from(value, 'utf8').toString('utf8')
+}
+
+/** Sockets pinged that have not answered yet (see `OpenConnection.heartbeat`). */
+const awaitingPong = new WeakSet<WebSocket>()
+
+function answeredPing(this: WebSocket): void {
+  awaitingPong.delete(this)
 }
 
 /**
@@ -130,6 +137,15 @@ class SyncSocket implements WSEvents<unknown>, ClientTransport, ConnectionIdenti
     this.ws.terminate()
   }
 
+  heartbeat(): boolean {
+    const { ws } = this
+    if (!ws || ws.readyState !== WebSocket.OPEN) return true
+    if (awaitingPong.has(ws)) return false
+    awaitingPong.add(ws)
+    ws.ping()
+    return true
+  }
+
   get bufferedAmount(): number {
     return this.ws.bufferedAmount
   }
@@ -140,6 +156,8 @@ class SyncSocket implements WSEvents<unknown>, ClientTransport, ConnectionIdenti
   onOpen(_event: Event, context: WSContext<unknown>): void {
     const { logger, openConnections, sync } = this.route
     this.ws = context.raw as WebSocket
+    // one listener function for every socket (a closure each would cost memory per idle connection)
+    this.ws.on('pong', answeredPing)
     this.early = []
     logger.info(this.logFields(), 'connection opened')
     openConnections.add(this)

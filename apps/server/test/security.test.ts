@@ -27,6 +27,7 @@ import {
 import { skipWithout } from '@hashiya/testing/required'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
+import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import { connectStockClient, type StockClient, typeInto, whenSynced } from './clients.js'
 
@@ -301,6 +302,35 @@ describe('limits on one connection', () => {
     typeInto(bystander, 2, ' — ما زال يعمل')
     await waitFor(
       async () => (await storedText()).includes('ما زال يعمل'),
+      'the bystander’s edit stored',
+    )
+  })
+
+  it('closes a viewer whose presence, each frame under the limits, would flood colleagues', async () => {
+    const bystander = stock(await testAccount(server.url, 'listener', 'editor'))
+    await whenSynced(bystander)
+    const viewer = await testAccount(server.url, 'loud-viewer', 'viewer')
+    const socket = await rawSocket(DEMO, viewer.token)
+    const doc = new Y.Doc()
+    const presence = new Awareness(doc)
+    const sendPresence = (count: number) => {
+      for (let i = 0; i < count && socket.ws.readyState === WebSocket.OPEN; i++) {
+        presence.setLocalState({ pad: `${i}`.padEnd(60_000, 'x') })
+        socket.ws.send(encodeAwarenessFrame(encodeAwarenessUpdate(presence, [doc.clientID])))
+      }
+    }
+    // a burst of large presence is allowed...
+    sendPresence(3)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(socket.ws.readyState).toBe(WebSocket.OPEN)
+    // ...keeping it up is not, though each frame is under the size and frame-rate limits
+    sendPresence(40)
+    const closed = await socket.closed
+    expect(closed.code).toBe(1008)
+    expect(closed.reason).toBe('awareness-rate-limited')
+    typeInto(bystander, 2, ' — ما زال يقرأ')
+    await waitFor(
+      async () => (await storedText()).includes('ما زال يقرأ'),
       'the bystander’s edit stored',
     )
   })

@@ -242,6 +242,30 @@ describe('sync over WebSocket', () => {
     }
   })
 
+  it('drops a client that stops answering pings, and only that one', async () => {
+    const s = await server({ env: { PING_INTERVAL_MS: '1000', UNLOAD_AFTER_MS: '100' } })
+    const alive = await client(s)
+    await whenSynced(alive)
+    // a peer gone without closing: its socket is open, but nothing answers
+    const gone = new WebSocket(await syncUrl(s), { autoPong: false })
+    const closed = new Promise<number>((resolve) => gone.on('close', (code) => resolve(code)))
+    await new Promise((resolve) => gone.once('open', resolve))
+    expect(await closed).toBe(1006)
+    await waitFor(
+      () => s.output().includes('"msg":"no answer to ping; dropping connection"'),
+      'the drop to be logged',
+    )
+    expect(alive.provider.wsconnected).toBe(true)
+    typeInto(alive, 0, ' ما زال هنا')
+    await waitFor(async () => {
+      const response = await fetch(`${s.url}/api/documents/${DEMO}`, {
+        headers: await adminHeaders(s),
+      })
+      const body = (await response.json()) as { document: { paragraphs: string[] } }
+      return body.document.paragraphs[0]?.endsWith(' ما زال هنا') ?? false
+    }, 'the live client’s edit stored')
+  })
+
   it('unloads an idle document and compacts it without losing history', async () => {
     const s = await server({ env: { UNLOAD_AFTER_MS: '100', COMPACT_AFTER_UPDATES: '5' } })
     const a = await client(s)

@@ -519,6 +519,10 @@ export class Room {
 
   leave(connection: RoomConnection): void {
     if (!this.connections.delete(connection)) return
+    this.removePresenceOf(connection)
+  }
+
+  private removePresenceOf(connection: RoomConnection): void {
     if (connection.awarenessClients && connection.awarenessClients.size > 0) {
       removeAwarenessStates(this.awareness, [...connection.awarenessClients], null)
     }
@@ -577,6 +581,8 @@ export class Room {
       )
       this.connections.delete(connection)
       transport.close(CloseCode.tryAgainLater, 'too slow to keep up')
+      // its presence goes too (leave() will find it gone), once the broadcast under way is done
+      queueMicrotask(() => this.removePresenceOf(connection))
       return
     }
     try {

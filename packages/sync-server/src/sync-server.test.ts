@@ -267,12 +267,15 @@ describe('SyncServer', () => {
     const server = new SyncServer({ store, logger: silent, maxBufferedBytes: 1000 })
     const writer = await join(server, 'doc', 'w')
     const stuck = await join(server, 'doc', 's')
+    stuck.session.receive(presenceFrame([42]))
     await settle()
     stuck.bufferedAmount = 5000
     writer.edit((doc) => appendParagraphText(doc, 'x'))
     await settle()
     expect(stuck.closedWith).toBe(CloseCode.tryAgainLater)
     expect(writer.closedWith).toBeNull()
+    // its presence does not linger until the awareness timeout
+    expect(await presenceShownToNewcomer(server)).toBe(false)
     await server.shutdown()
   })
 

@@ -27,7 +27,10 @@ export interface SyncServerOptions {
   unloadAfterMs?: number
   compactAfterUpdates?: number
   maxBufferedBytes?: number
-  /** Largest awareness frame a client may send (presence is small; this is a flood guard). */
+  /**
+   * Largest awareness frame a client may send (presence is small; this is a flood
+   * guard), and the bytes of presence per second it may send on average.
+   */
   maxAwarenessBytes?: number
   /** Awareness client ids one connection may announce. */
   maxAwarenessClients?: number
@@ -81,6 +84,12 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 const OVER_LIMITS = 'connection over its limits; closing'
 
+/**
+ * Presence a connection may send: `maxAwarenessBytes` a second on average, and
+ * this many times that at once (a cursor moving is a few hundred bytes a frame).
+ */
+const AWARENESS_BURST = 4
+
 interface RoomEntry {
   ready: Promise<Room>
   room: Room | null
@@ -109,6 +118,13 @@ class Session extends RoomConnection implements ClientSession {
   private open = true
   /** A token bucket: a burst of frames is fine (joining, pasting), a flood is not. */
   private allowance: number
+  /**
+   * Bytes of presence this connection may still send: every frame of it goes to
+   * everyone in the document, so a connection under the frame rate and the size
+   * cap (even a viewer's) could still send more than colleagues can read, and it
+   * is they who would be disconnected as too slow.
+   */
+  private awarenessAllowance: number
   private lastRefill = Date.now()
 
   constructor(
@@ -119,6 +135,7 @@ class Session extends RoomConnection implements ClientSession {
   ) {
     super(transport, identity)
     this.allowance = host.options.messageBurst
+    this.awarenessAllowance = AWARENESS_BURST * host.options.maxAwarenessBytes
   }
 
   receive(frame: Uint8Array): void {
@@ -126,9 +143,11 @@ class Session extends RoomConnection implements ClientSession {
     const { messagesPerSecond, messageBurst, maxAwarenessBytes, maxAwarenessClients, logger } =
       this.host.options
     const now = Date.now()
-    this.allowance = Math.min(
-      messageBurst,
-      this.allowance + ((now - this.lastRefill) * messagesPerSecond) / 1000,
+    const elapsedSeconds = (now - this.lastRefill) / 1000
+    this.allowance = Math.min(messageBurst, this.allowance + elapsedSeconds * messagesPerSecond)
+    this.awarenessAllowance = Math.min(
+      AWARENESS_BURST * maxAwarenessBytes,
+      this.awarenessAllowance + elapsedSeconds * maxAwarenessBytes,
     )
     this.lastRefill = now
     if (this.allowance < 1) {
@@ -148,6 +167,16 @@ class Session extends RoomConnection implements ClientSession {
           )
           return
         }
+        if (message.update.byteLength > this.awarenessAllowance) {
+          this.refuse(
+            CloseCode.policyViolation,
+            'awareness-rate-limited',
+            { code: 'awareness-rate-limited', bytes: frame.byteLength },
+            OVER_LIMITS,
+          )
+          return
+        }
+        this.awarenessAllowance -= message.update.byteLength
         const { userId, displayName } = this.identity
         if (displayName !== undefined) {
           // a state that is not JSON throws here and is refused below, as the room would

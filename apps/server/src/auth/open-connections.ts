@@ -18,16 +18,30 @@ export interface OpenConnection {
   close(code: number, reason: string): void
   /** Drops the connection at once, without a closing handshake (shutdown). */
   terminate(): void
+  /**
+   * Asks the client for a sign of life (a WebSocket ping). False when it never
+   * answered the previous one: the peer is gone without closing (a laptop lid
+   * shut, a network dropped), and only this notices.
+   */
+  heartbeat(): boolean
+}
+
+export interface OpenConnectionsOptions {
+  /** How often expired sessions are looked for. */
+  expiryCheckMs?: number
+  /** How often every connection is pinged; one that missed the last ping is dropped. */
+  heartbeatMs?: number
 }
 
 export class OpenConnections {
   private readonly open = new Set<OpenConnection>()
   private readonly expiryTimer: NodeJS.Timeout
+  private readonly heartbeatTimer: NodeJS.Timeout
 
   constructor(
     private readonly accounts: Accounts,
     private readonly logger: Logger,
-    expiryCheckMs = 30_000,
+    { expiryCheckMs = 30_000, heartbeatMs = 30_000 }: OpenConnectionsOptions = {},
   ) {
     accounts.onChange((change) => void this.recheckAffected(change))
     // A session that runs out while its socket is open ends like a sign-out.
@@ -38,10 +52,29 @@ export class OpenConnections {
       }
     }, expiryCheckMs)
     this.expiryTimer.unref()
+    this.heartbeatTimer = setInterval(() => this.checkHeartbeats(), heartbeatMs)
+    this.heartbeatTimer.unref()
   }
 
   close(): void {
     clearInterval(this.expiryTimer)
+    clearInterval(this.heartbeatTimer)
+  }
+
+  private checkHeartbeats(): void {
+    for (const connection of this.open) {
+      if (connection.heartbeat()) continue
+      this.open.delete(connection)
+      this.logger.warn(
+        {
+          connectionId: connection.connectionId,
+          documentId: connection.documentId,
+          userId: connection.userId,
+        },
+        'no answer to ping; dropping connection',
+      )
+      connection.terminate()
+    }
   }
 
   add(connection: OpenConnection): void {
