@@ -1,8 +1,12 @@
 /**
  * Serves the built web app, with every unknown non-API path answered by
- * index.html so that client-side routes survive a reload.
+ * index.html so that client-side routes survive a reload. index.html is read
+ * for each such request, never kept: after the app is rebuilt under a running
+ * server, a kept copy would name script files that no longer exist, and every
+ * deep link would open a blank page until a restart.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
@@ -16,7 +20,6 @@ export function webApp(webDistDir: string): Hono {
     )
     return app
   }
-  const indexHtml = readFileSync(indexPath, 'utf8')
   const root = relative(process.cwd(), webDistDir) || '.'
   app.use(
     '/assets/*',
@@ -26,7 +29,14 @@ export function webApp(webDistDir: string): Hono {
     }),
   )
   app.use('*', serveStatic({ root }))
-  app.get('*', (c) => {
+  app.get('*', async (c) => {
+    let indexHtml: string
+    try {
+      indexHtml = await readFile(indexPath, 'utf8')
+    } catch {
+      // between a rebuild's removing the old file and writing the new one
+      return c.text('The web app is being rebuilt; reload in a moment.', 503)
+    }
     c.header('Cache-Control', 'no-cache')
     return c.html(indexHtml)
   })
