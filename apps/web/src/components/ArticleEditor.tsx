@@ -228,6 +228,12 @@ export function ArticleEditor({
     [editor],
   )
 
+  /** Picking a claim from the text ends without one: its "not a claim" message goes too. */
+  const cancelPicking = useCallback(() => {
+    setPickingFor(null)
+    setStatus(null)
+  }, [])
+
   const tag = useCallback(
     (kind: AnnotationKind) => {
       if (!editor.isEditable) return
@@ -235,9 +241,10 @@ export function ArticleEditor({
       const text = range ? editor.state.doc.textBetween(range.from, range.to, ' ', ' ') : ''
       const id = tagSelection(editor, { document: doc, kind, author: initialUser.id })
       if (!id) return
-      // the toolbar button has the focus: ProseMirror leaves the page's selection as it was
-      // (and redraws of the text can stretch it), so drop it; the editor's caret is after the tag
-      if (!editor.view.hasFocus()) editor.view.dom.ownerDocument.getSelection()?.removeAllRanges()
+      // the toolbar button had the focus and goes with the selection: back to the text, the
+      // caret after the tag, so that typing goes on there (and the page's selection, which
+      // redraws of the text could stretch, is ProseMirror's again)
+      if (!editor.view.hasFocus()) editor.view.focus()
       setSelectedId(id)
       const shown = clip(text, 40)
       setStatus({
@@ -265,7 +272,7 @@ export function ArticleEditor({
       const source = latest.current.pickingFor
       if (!source || !editor.isEditable) return
       if (ids === null) {
-        setPickingFor(null)
+        cancelPicking()
         return
       }
       const kinds = annotationViewKey.getState(editor.state)?.kinds
@@ -306,11 +313,11 @@ export function ArticleEditor({
     setPickingMode(editor, pickingFor !== null)
     if (pickingFor === null) return
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') setPickingFor(null)
+      if (event.key === 'Escape') cancelPicking()
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [editor, pickingFor])
+  }, [editor, pickingFor, cancelPicking])
 
   // undo and redo also work when nothing has focus (after tagging from the toolbar)
   useEffect(() => {
@@ -372,7 +379,7 @@ export function ArticleEditor({
         setStatus(null)
         setPickingFor((current) => (current === id ? null : id))
       },
-      stopPicking: () => setPickingFor(null),
+      stopPicking: cancelPicking,
       remove: (id) => {
         if (attempt(() => removeAnnotation(editor, doc, id))) {
           setStatus({
@@ -382,7 +389,7 @@ export function ArticleEditor({
         }
       },
     }),
-    [editor, doc, initialUser.id, attempt, textOf],
+    [editor, doc, initialUser.id, attempt, textOf, cancelPicking],
   )
 
   // display names of authors: the newsroom's directory, else who is present

@@ -92,7 +92,7 @@ describe('interpolated names', () => {
     const i18n = initI18n(memoryStore({ 'hashiya.language': 'ar' }))
     await new Promise((resolve) => setTimeout(resolve, 0))
     const line = i18n.t('annotations.by', { name: '"><img src=x>' })
-    expect(line).toBe('أضافها \u2068"><img src=x>\u2069')
+    expect(line).toBe('من إضافة \u2068"><img src=x>\u2069')
     expect(i18n.t('admin.count', { count: 3 })).not.toContain('\u2068')
   })
 })
