@@ -46,6 +46,12 @@ ol.annotations li{margin-bottom:.8rem}
 @media print{body{margin:0;max-width:none}a{color:inherit;text-decoration:none}.legend{break-after:avoid}ol.annotations{break-before:page}}`
 }
 
+/**
+ * Names the exporter in the file, so that importing it again takes the article
+ * and leaves its header and list of annotations (see @hashiya/import).
+ */
+export const HTML_GENERATOR = 'Hashiya'
+
 export function toHtml(source: ExportSource): string {
   const annotations = source.annotations
   const titles = annotations.map((a, index) =>
@@ -104,6 +110,7 @@ export function toHtml(source: ExportSource): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="generator" content="${HTML_GENERATOR}">
 <title>${escapeHtml(source.title)}</title>
 <style>${style()}</style>
 </head>

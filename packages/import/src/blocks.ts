@@ -68,13 +68,26 @@ const REMOTE_TAGS = new Set([
   'embed',
 ])
 
-export function blocksFromHtml(html: string): { blocks: Block[]; dropped: Dropped[] } {
+/** What `<meta name="generator">` says in Hashiya's own HTML export (@hashiya/export). */
+const HASHIYA_GENERATOR = 'Hashiya'
+
+export function blocksFromHtml(html: string): {
+  blocks: Block[]
+  dropped: Dropped[]
+  /** The page's `<title>`, if it has one. */
+  title: string | null
+} {
   const blocks: Block[] = []
   const droppedCounts = new Map<string, number>()
   const remove = (what: string) => droppedCounts.set(what, (droppedCounts.get(what) ?? 0) + 1)
   let text = ''
   let heading: 2 | 3 | null = null
   let skipping = 0
+  let title = null as string | null
+  let inTitle = false
+  // Hashiya's own export: only its <article> is the article (not the header, legend or notes)
+  let ownExport = false
+  let inArticle = 0
 
   const flush = () => {
     // source line breaks are spaces in HTML; <br> is kept as U+2028 until blocks are split
@@ -82,7 +95,7 @@ export function blocksFromHtml(html: string): { blocks: Block[]; dropped: Droppe
       .normalize('NFC')
       .replace(/[^\S\u2028]+/g, ' ')
       .trim()
-    if (normalized) {
+    if (normalized && (!ownExport || inArticle > 0)) {
       blocks.push(
         heading
           ? { type: 'heading', level: heading, text: normalized }
@@ -95,6 +108,10 @@ export function blocksFromHtml(html: string): { blocks: Block[]; dropped: Droppe
   const parser = new Parser(
     {
       onopentag(name, attributes) {
+        if (name === 'meta' && attributes.name === 'generator') {
+          ownExport = attributes.content === HASHIYA_GENERATOR
+        }
+        if (name === 'title') inTitle = true
         if (SKIPPED_TAGS.has(name)) {
           skipping++
           remove(`<${name}>`)
@@ -115,11 +132,18 @@ export function blocksFromHtml(html: string): { blocks: Block[]; dropped: Droppe
           flush()
           if (/^h[1-6]$/.test(name)) heading = Number(name[1]) <= 2 ? 2 : 3
         }
+        if (name === 'article') inArticle++
       },
       ontext(data) {
+        if (inTitle) title = (title ?? '') + data
         if (skipping === 0) text += data
       },
       onclosetag(name) {
+        if (name === 'title') inTitle = false
+        if (name === 'article') {
+          flush()
+          inArticle = Math.max(0, inArticle - 1)
+        }
         if (SKIPPED_TAGS.has(name)) {
           skipping = Math.max(0, skipping - 1)
           return
@@ -145,7 +169,8 @@ export function blocksFromHtml(html: string): { blocks: Block[]; dropped: Droppe
   const dropped = [...droppedCounts].map(([element, count]) =>
     drop('element-removed', { element, count }),
   )
-  return { blocks: split, dropped }
+  const cleanTitle = title?.normalize('NFC').replace(/\s+/g, ' ').trim()
+  return { blocks: split, dropped, title: cleanTitle || null }
 }
 
 export async function blocksFromMarkdown(

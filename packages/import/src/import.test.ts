@@ -8,7 +8,7 @@ import {
   readBlocks,
   readParagraphs,
 } from '@hashiya/document'
-import { exportSourceOf, toNativeJson, toWebAnnotations } from '@hashiya/export'
+import { exportSourceOf, toHtml, toNativeJson, toWebAnnotations } from '@hashiya/export'
 import { Document, Packer, Paragraph, TextRun } from 'docx'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -168,6 +168,21 @@ describe('importDocument', () => {
     for (const what of ['<script>', '<style>', 'onclick', '<img>', '<iframe>', 'javascript:'])
       expect(dropped).toContain(what)
     expect(JSON.stringify(doc.toJSON())).not.toMatch(/script|onclick|javascript|tracker/)
+    expect(result.title).toBe('x')
+  })
+
+  it('takes only the article from a Hashiya HTML export, titled as it was', async () => {
+    const doc = createYDoc()
+    appendBlocks(doc, [
+      { type: 'heading', level: 2, text: 'عنوانٌ فرعي' },
+      { type: 'paragraph', text: 'قال نيلسون إن القصة صحيحة.' },
+    ])
+    createAnnotation(doc, { kind: 'claim', start: 12, end: 25, author: 'rana', note: 'ملاحظة' })
+    const html = toHtml(exportSourceOf(doc, { documentId: 'd', title: 'ماسك وبوتين' }))
+    const result = await importDocument({ filename: 'rt.html', bytes: encode(html) })
+    const imported = reopen(result.update)
+    expect(readBlocks(imported)).toEqual(readBlocks(doc))
+    expect(result.title).toBe('ماسك وبوتين')
   })
 
   it('imports Markdown, DOCX and plain text, normalized to NFC', async () => {

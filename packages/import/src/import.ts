@@ -87,7 +87,8 @@ function finishAnnotated(
 
 export async function importDocument(input: ImportInput): Promise<ImportResult> {
   const extension = /\.([a-z0-9]+)$/i.exec(input.filename)?.[1]?.toLowerCase() ?? ''
-  const title = input.title?.trim() || titleFromName(input.filename)
+  const given = input.title?.trim()
+  const title = given || titleFromName(input.filename)
   switch (extension) {
     case 'txt':
     case 'text':
@@ -99,8 +100,8 @@ export async function importDocument(input: ImportInput): Promise<ImportResult> 
     }
     case 'html':
     case 'htm': {
-      const { blocks, dropped } = blocksFromHtml(decodeText(input.bytes, 'the file'))
-      return finish('html', title, blocks, dropped)
+      const page = blocksFromHtml(decodeText(input.bytes, 'the file'))
+      return finish('html', given || page.title || title, page.blocks, page.dropped)
     }
     case 'docx': {
       let converted: Awaited<ReturnType<typeof blocksFromDocx>>
