@@ -181,13 +181,16 @@ export async function blocksFromMarkdown(
 
 export async function blocksFromDocx(
   bytes: Uint8Array,
-): Promise<{ blocks: Block[]; dropped: Dropped[] }> {
+): Promise<{ blocks: Block[]; dropped: Dropped[]; title: string | null }> {
   const result = await mammoth.convertToHtml(
     { buffer: Buffer.from(bytes) },
     // A document title (our DOCX export starts with one) is a heading, not body text.
     { styleMap: ["p[style-name='Title'] => h2:fresh", "p[style-name='Subtitle'] => h3:fresh"] },
   )
   const { blocks, dropped } = blocksFromHtml(result.value)
+  // the document's own title (our export sets it) is its title, not its first heading
+  const title = wordTitle(bytes)
+  if (title && blocks[0]?.type === 'heading' && blocks[0].text === title) blocks.shift()
   const warnings = result.messages
     .filter((m) => m.type === 'warning' || m.type === 'error')
     .map((m) => drop('word-formatting', { detail: m.message }))
@@ -195,7 +198,32 @@ export async function blocksFromDocx(
   if (comments > 0) {
     dropped.push(drop('word-comments', { count: comments }))
   }
-  return { blocks, dropped: [...dropped, ...warnings] }
+  return { blocks, dropped: [...dropped, ...warnings], title }
+}
+
+const XML_ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+}
+
+/** The title in a Word document's properties (File › Info), if it has one. */
+function wordTitle(bytes: Uint8Array): string | null {
+  try {
+    const part = unzipSync(bytes, { filter: (file) => file.name === 'docProps/core.xml' })[
+      'docProps/core.xml'
+    ]
+    const raw = part && /<dc:title>([^<]*)<\/dc:title>/.exec(new TextDecoder().decode(part))?.[1]
+    const title = raw
+      ?.replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => XML_ENTITIES[name] as string)
+      .normalize('NFC')
+      .trim()
+    return title || null
+  } catch {
+    return null
+  }
 }
 
 /** Word keeps comments in their own part, which mammoth does not read. */

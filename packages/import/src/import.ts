@@ -110,7 +110,7 @@ export async function importDocument(input: ImportInput): Promise<ImportResult> 
       } catch {
         throw new ImportError('the file is not a readable Word (.docx) document')
       }
-      return finish('docx', title, converted.blocks, converted.dropped)
+      return finish('docx', given || converted.title || title, converted.blocks, converted.dropped)
     }
     case 'json':
     case 'jsonld': {
