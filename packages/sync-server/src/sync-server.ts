@@ -158,25 +158,18 @@ class Session extends RoomConnection implements ClientSession {
     try {
       let message = decodeClientMessage(frame)
       if (message.type === 'awareness') {
-        if (message.update.byteLength > maxAwarenessBytes) {
-          this.refuse(
-            CloseCode.policyViolation,
-            'awareness-too-large',
-            { code: 'awareness-too-large', bytes: frame.byteLength },
-            OVER_LIMITS,
-          )
+        const bytes = message.update.byteLength
+        const over =
+          bytes > maxAwarenessBytes
+            ? 'awareness-too-large'
+            : bytes > this.awarenessAllowance
+              ? 'awareness-rate-limited'
+              : null
+        if (over) {
+          this.refuse(CloseCode.policyViolation, over, { code: over, bytes }, OVER_LIMITS)
           return
         }
-        if (message.update.byteLength > this.awarenessAllowance) {
-          this.refuse(
-            CloseCode.policyViolation,
-            'awareness-rate-limited',
-            { code: 'awareness-rate-limited', bytes: frame.byteLength },
-            OVER_LIMITS,
-          )
-          return
-        }
-        this.awarenessAllowance -= message.update.byteLength
+        this.awarenessAllowance -= bytes
         const { userId, displayName } = this.identity
         if (displayName !== undefined) {
           // a state that is not JSON throws here and is refused below, as the room would
