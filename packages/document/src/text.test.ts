@@ -95,12 +95,15 @@ describe('document body', () => {
     const many = Array.from({ length: MAX_BLOCK_NESTING + 10 }, (_, i) => `فقرة ${i}`)
     appendParagraphs(doc, many)
     let innermost = blocksOf(doc)[0] as Y.XmlElement
-    for (let level = 0; level < 5000; level++) {
-      const deeper = new Y.XmlElement(NodeName.paragraph)
-      innermost.insert(innermost.length, [deeper])
-      innermost = deeper
-    }
-    innermost.insert(0, [new Y.XmlText('عميق')])
+    // one transaction, as a faulty client's single update would be
+    doc.transact(() => {
+      for (let level = 0; level < 5000; level++) {
+        const deeper = new Y.XmlElement(NodeName.paragraph)
+        innermost.insert(innermost.length, [deeper])
+        innermost = deeper
+      }
+      innermost.insert(0, [new Y.XmlText('عميق')])
+    })
     expect(nestingDepth(blocksOf(doc)[0] as Y.XmlElement)).toBe(MAX_BLOCK_NESTING + 1)
     expect(nestingDepth(blocksOf(doc)[1] as Y.XmlElement)).toBe(1)
     expect(readParagraphs(doc)).toEqual(many)

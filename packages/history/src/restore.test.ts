@@ -61,13 +61,16 @@ describe('restoreDocument', () => {
     const past = copyOf(live)
     const section = bodyOf(live).get(0) as Y.XmlElement
     let innermost = new Y.XmlElement(NodeName.paragraph)
-    section.insert(1, [innermost])
-    for (let level = 0; level < 5000; level++) {
-      const deeper = new Y.XmlElement(NodeName.paragraph)
-      innermost.insert(0, [deeper])
-      innermost = deeper
-    }
-    innermost.insert(0, [new Y.XmlText('عميق')])
+    // one transaction, as a faulty client's single update would be
+    live.transact(() => {
+      section.insert(1, [innermost])
+      for (let level = 0; level < 5000; level++) {
+        const deeper = new Y.XmlElement(NodeName.paragraph)
+        innermost.insert(0, [deeper])
+        innermost = deeper
+      }
+      innermost.insert(0, [new Y.XmlText('عميق')])
+    })
     // readers skip what lies too deep instead of overflowing the stack
     expect(readParagraphs(live)).toEqual(['الأولى', '', 'الأخيرة'])
     expect(readAnnotations(live).annotations).toEqual([])
