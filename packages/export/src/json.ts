@@ -1,8 +1,8 @@
 /**
  * Hashiya's native export: lossless and versioned. Offsets are Unicode code
  * points of `document.text` (paragraphs joined by "\n\n", a line break inside
- * one as "\n"), end exclusive. `document.blocks` says which are headings;
- * `document.paragraphs` (their text) is kept for readers of the first files.
+ * one as "\n"), end exclusive. `document.paragraphs` holds each block's text,
+ * `document.blocks` its type (a heading and its level), in the same order.
  */
 import type { ExportSource } from './source.js'
 
@@ -21,8 +21,8 @@ export function toNativeJson(source: ExportSource) {
       version: source.version
         ? { seq: source.version.seq, time: source.version.time.toISOString() }
         : null,
-      blocks: source.blocks,
-      paragraphs: source.paragraphs,
+      blocks: source.blocks.map(({ text: _, ...type }) => type),
+      paragraphs: source.blocks.map((block) => block.text),
       text: source.text,
     },
     annotations: source.annotations.map((a) => ({

@@ -31,13 +31,13 @@ function cutParagraph(
   return sorted.slice(0, -1).map((from, i) => [from, sorted[i + 1] as number])
 }
 
-/** Segments per paragraph, in order. */
+/** Segments per block (paragraph or heading), in order. */
 export function segmentParagraphs(source: ExportSource): Segment[][] {
   const codePoints = codePointsOf(source.text)
   let offset = 0
-  return source.paragraphs.map((paragraph) => {
+  return source.blocks.map(({ text }) => {
     const start = offset
-    const end = start + codePointsOf(paragraph).length
+    const end = start + codePointsOf(text).length
     offset = end + 2
     return cutParagraph(start, end, source.annotations).map(([from, to]) => ({
       text: codePoints.slice(from, to).join(''),

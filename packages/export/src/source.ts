@@ -11,9 +11,7 @@ export interface ExportSource {
   title: string
   /** Paragraphs and headings; a line break inside one (Shift+Enter) is "\n". */
   blocks: Block[]
-  /** The blocks' text. */
-  paragraphs: string[]
-  /** Paragraphs joined by a blank line: the text all offsets count in. */
+  /** The blocks' text joined by a blank line: the text all offsets count in. */
   text: string
   /** Valid annotations in document order (code-point offsets). */
   annotations: Annotation[]
@@ -27,13 +25,11 @@ export function exportSourceOf(
   meta: { documentId: string; title: string; version?: ExportSource['version']; exportedAt?: Date },
 ): ExportSource {
   const blocks = readBlocks(doc)
-  const paragraphs = blocks.map((block) => block.text)
   return {
     documentId: meta.documentId,
     title: meta.title,
     blocks,
-    paragraphs,
-    text: paragraphs.join(PARAGRAPH_SEPARATOR),
+    text: blocks.map((block) => block.text).join(PARAGRAPH_SEPARATOR),
     annotations: readAnnotations(doc).annotations,
     exportedAt: meta.exportedAt ?? new Date(),
     version: meta.version ?? null,
