@@ -93,7 +93,11 @@ export function openDataDirectory(dataDir: string, userId: string): Target {
       }
       const doc = await loadDocumentAt(store, id, point?.seq ?? summary.lastSeq)
       try {
-        const source = exportSourceOf(doc, { documentId: id, title: summary.title })
+        const source = exportSourceOf(doc, {
+          documentId: id,
+          title: summary.title,
+          people: await accounts.displayNames(),
+        })
         if (point) source.version = { seq: point.seq, time: new Date(point.at) }
         return await exportDocument(source, format)
       } finally {

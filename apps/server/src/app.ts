@@ -110,7 +110,7 @@ export function createApp(parts: AppParts): Hono {
     }),
   )
   app.use('/api/export', requireAbility('export'), limitBody(64 * 1024))
-  app.route('/api/export', exportRoutes({ store, sync }).batch)
+  app.route('/api/export', exportRoutes({ store, sync, accounts }).batch)
   app.all('/api/*', (c) =>
     errorResponse(c, new ApiError(404, 'not-found', `No API route ${c.req.method} ${c.req.path}.`)),
   )

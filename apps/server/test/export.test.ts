@@ -39,7 +39,7 @@ const get = (path: string, account = exporter) =>
 
 beforeAll(async () => {
   s = await startServerProcess()
-  exporter = await testAccount(s.url, 'exporter', 'lead')
+  exporter = await testAccount(s.url, 'exporter', 'lead', 'منى الحسن')
   await post(`/api/documents/${DEMO}/annotations`, {
     kind: 'claim',
     ...range('بوتين طلب من ماسك عدم توفير خدمة ستارلينك'),
@@ -96,6 +96,17 @@ describe('export API', () => {
     )
     expect(then.annotations.map((a: { kind: string }) => a.kind)).toEqual(['claim'])
     expect(then.document.version.seq).toBeGreaterThan(1)
+  })
+
+  it('names who tagged by the display name their account has now', async () => {
+    const csv = await (await get(`/api/documents/${DEMO}/export?format=csv`)).text()
+    const [header, row] = csv.replace('\uFEFF', '').split('\r\n')
+    const columns = header?.split(',') ?? []
+    const cells = row?.split(',') ?? []
+    expect(cells[columns.indexOf('author')]).toBe('exporter')
+    expect(cells[columns.indexOf('author_name')]).toBe('منى الحسن')
+    const w3c = JSON.parse(await (await get(`/api/documents/${DEMO}/export?format=w3c`)).text())
+    expect(w3c.first.items[0].creator).toMatchObject({ nickname: 'exporter', name: 'منى الحسن' })
   })
 
   it('keeps a hostile note inert in HTML', async () => {

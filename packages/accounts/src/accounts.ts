@@ -177,6 +177,11 @@ export class Accounts {
     return (await this.store.listUsers()).map(publicUser)
   }
 
+  /** Display names by account id, deactivated accounts' too: they still name what they did. */
+  async displayNames(): Promise<Map<string, string>> {
+    return new Map((await this.store.listUsers()).map((user) => [user.id, user.displayName]))
+  }
+
   /**
    * Changes an account. Deactivating it or setting a new password signs it out
    * everywhere; any change is announced so open connections are re-checked.

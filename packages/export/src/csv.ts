@@ -1,10 +1,11 @@
 /**
  * One row per annotation, UTF-8 with a byte-order mark so spreadsheet programs
  * show Arabic. Offsets are code points. Cells that a spreadsheet would run as a
- * formula are prefixed with an apostrophe.
+ * formula are prefixed with an apostrophe. `author` is the account id (stable,
+ * for joining), `author_name` the name colleagues know them by.
  */
 import { stringify } from 'csv-stringify/sync'
-import type { ExportSource } from './source.js'
+import { type ExportSource, personName } from './source.js'
 
 const COLUMNS = [
   'id',
@@ -15,6 +16,7 @@ const COLUMNS = [
   'speaker',
   'note',
   'author',
+  'author_name',
   'created',
   'updated',
   'related_ids',
@@ -36,6 +38,7 @@ export function toCsv(source: ExportSource): string {
     cell(a.speaker),
     cell(a.note),
     cell(a.author),
+    cell(personName(source, a.author)),
     new Date(a.createdAt).toISOString(),
     new Date(a.updatedAt).toISOString(),
     a.relations.map((r) => r.target).join(' '),

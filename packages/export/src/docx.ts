@@ -20,7 +20,17 @@ import {
 } from 'docx'
 import { KIND_LABELS } from './html.js'
 import { segmentParagraphs } from './segments.js'
-import type { ExportSource } from './source.js'
+import { type ExportSource, personName } from './source.js'
+
+/** Word shows a comment's initials in its margin: the first letter of the first two words. */
+function initialsOf(name: string): string {
+  return name
+    .split(/\s+/u)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((word) => Array.from(word)[0])
+    .join('')
+}
 
 const UNDERLINE = {
   dashed: UnderlineType.DASH,
@@ -141,9 +151,10 @@ export async function toDocx(source: ExportSource): Promise<Uint8Array> {
   })
   const comments = annotations.map((a, index) => ({
     id: index + 1,
-    author: a.author,
-    initials: a.author.slice(0, 2),
-    date: new Date(a.updatedAt),
+    // a comment is its author's, made when the tag was
+    author: personName(source, a.author),
+    initials: initialsOf(personName(source, a.author)),
+    date: new Date(a.createdAt),
     children: [
       rtlParagraph([
         textRun(`${index + 1}. ${KIND_LABELS[a.kind].ar} (${a.kind})`, {

@@ -55,7 +55,15 @@ function source() {
     author: 'omar',
   })
   return {
-    source: exportSourceOf(doc, { documentId: 'demo', title: 'خبر: "ماسك" <و> بوتين' }),
+    source: exportSourceOf(doc, {
+      documentId: 'demo',
+      title: 'خبر: "ماسك" <و> بوتين',
+      // omar's account is not named here: his id stands for him
+      people: new Map([
+        ['leila', 'ليلى حداد'],
+        ['sami', 'سامي <ب>'],
+      ]),
+    }),
     ids: { claim, quote, denial, spanning },
   }
 }
@@ -143,12 +151,36 @@ describe('exports', () => {
     const csv = toCsv(s)
     expect(
       csv.startsWith(
-        '\uFEFFid,kind,text,start,end,speaker,note,author,created,updated,related_ids\r\n',
+        '\uFEFFid,kind,text,start,end,speaker,note,author,author_name,created,updated,related_ids\r\n',
       ),
     ).toBe(true)
     expect(csv.trim().split('\r\n')).toHaveLength(5)
     expect(csv).toContain("'=cmd|calc")
     expect(csv).not.toMatch(/,=cmd/)
+  })
+
+  it('names the people who tagged by their display names, by their ids where unnamed', () => {
+    const { source: s } = source()
+    const rows = parse(toCsv(s), { bom: true, columns: true }) as Record<string, string>[]
+    expect(rows.map((row) => [row.author, row.author_name])).toEqual([
+      ['sami', 'سامي <ب>'],
+      ['omar', 'omar'],
+      ['leila', 'ليلى حداد'],
+      ['sami', 'سامي <ب>'],
+    ])
+    const creators = toWebAnnotations(s).first.items.map((item) => item.creator)
+    expect(creators.find((c) => c.nickname === 'leila')).toEqual({
+      id: 'urn:hashiya:user:leila',
+      type: 'Person',
+      nickname: 'leila',
+      name: 'ليلى حداد',
+    })
+    expect(creators.find((c) => c.nickname === 'omar')).not.toHaveProperty('name')
+    // the native file names only the people in it
+    expect(toNativeJson(s).people).toEqual({ leila: 'ليلى حداد', sami: 'سامي <ب>' })
+    const html = toHtml(s)
+    expect(html).toContain('من إضافة <bdi>سامي &lt;ب&gt;</bdi>')
+    expect(html).toContain('من إضافة <bdi>omar</bdi>')
   })
 
   it('CSV: a cell with line breaks (text across paragraphs, a note) stays one cell', () => {
@@ -162,7 +194,7 @@ describe('exports', () => {
       record_delimiter: ['\r\n', '\n', '\r'],
     })
     expect(rows).toHaveLength(2)
-    expect(rows[1]).toHaveLength(11)
+    expect(rows[1]).toHaveLength(12)
     expect(rows[1]?.slice(2, 7)).toEqual([
       'السطر الأول\n\nالسطر الثاني',
       '0',
@@ -207,6 +239,20 @@ describe('docx', () => {
     expect(document).toMatch(/w:cs="Noto Naskh Arabic"/)
     expect(document).toMatch(/<w:shd [^>]*w:fill="[0-9A-F]{6}"/)
     expect(document.match(/<w:commentRangeStart /g)).toHaveLength(4)
+    // each comment is its author's, by name, dated when the tag was made
+    const authors = [
+      ...comments.matchAll(
+        /<w:comment [^>]*w:initials="([^"]*)" w:author="([^"]*)" w:date="([^"]*)"/g,
+      ),
+    ]
+    expect(authors.map((m) => [m[2], m[1]])).toEqual([
+      ['سامي &lt;ب&gt;', 'س&lt;'],
+      ['omar', 'o'],
+      ['ليلى حداد', 'لح'],
+      ['سامي &lt;ب&gt;', 'س&lt;'],
+    ])
+    const quote = s.annotations[0]
+    expect(authors[0]?.[3]).toBe(new Date(quote?.createdAt ?? 0).toISOString())
     expect(comments).toContain('Bill Nelson')
     expect(comments).toContain('&lt;script&gt;')
     expect(comments).not.toContain('<script>')

@@ -7,7 +7,7 @@
  */
 import type { Annotation, AnnotationKind } from '@hashiya/annotations'
 import { segmentParagraphs } from './segments.js'
-import type { ExportSource } from './source.js'
+import { type ExportSource, personName } from './source.js'
 
 export const KIND_LABELS: Record<AnnotationKind, { ar: string; colour: string; line: string }> = {
   quote: { ar: 'اقتباس', colour: '#1d4ed8', line: 'dashed' },
@@ -42,6 +42,7 @@ article p{margin:0 0 1.2rem}
 article h2,article h3{margin:1.6rem 0 .8rem;line-height:1.6}
 ${kinds}
 ol.annotations li{margin-bottom:.8rem}
+ol.annotations .by{color:#555;font-size:.9em}
 .quote{font-weight:normal}
 @media print{body{margin:0;max-width:none}a{color:inherit;text-decoration:none}.legend{break-after:avoid}ol.annotations{break-before:page}}`
 }
@@ -77,6 +78,9 @@ export function toHtml(source: ExportSource): string {
       .join('')
     return `<${tag}>${html}</${tag}>`
   })
+  // times are left-to-right runs inside Arabic text: isolate them so they read in order
+  const time = (date: Date) =>
+    `<bdi dir="ltr">${date.toISOString().replace('T', ' ').slice(0, 16)} UTC</bdi>`
   const number = new Map(annotations.map((a, index) => [a.id, index + 1]))
   const list = annotations
     .map((a, index) => {
@@ -91,6 +95,7 @@ export function toHtml(source: ExportSource): string {
         a.speaker && `<div>المتحدث: <bdi>${escapeHtml(a.speaker)}</bdi></div>`,
         a.note && `<div>ملاحظة: <bdi>${escapeHtml(a.note)}</bdi></div>`,
         relations && `<div>${relations}</div>`,
+        `<div class="by">من إضافة <bdi>${escapeHtml(personName(source, a.author))}</bdi> · ${time(new Date(a.createdAt))}</div>`,
       ]
         .filter(Boolean)
         .join('')
@@ -100,9 +105,6 @@ export function toHtml(source: ExportSource): string {
   const legend = Object.entries(KIND_LABELS)
     .map(([kind, { ar }]) => `<span class="k-${kind}">${ar}</span>`)
     .join('')
-  // times are left-to-right runs inside Arabic text: isolate them so they read in order
-  const time = (date: Date) =>
-    `<bdi dir="ltr">${date.toISOString().replace('T', ' ').slice(0, 16)} UTC</bdi>`
   const version = source.version ? ` · نسخة ${time(source.version.time)}` : ''
   return `<!doctype html>
 <html lang="ar" dir="rtl">

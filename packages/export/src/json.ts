@@ -3,6 +3,7 @@
  * points of `document.text` (paragraphs joined by "\n\n", a line break inside
  * one as "\n"), end exclusive. `document.paragraphs` holds each block's text,
  * `document.blocks` its type (a heading and its level), in the same order.
+ * `people` names the account ids in `author` and `updatedBy` that have a display name.
  */
 import type { ExportSource } from './source.js'
 
@@ -40,5 +41,11 @@ export function toNativeJson(source: ExportSource) {
       updatedAt: new Date(a.updatedAt).toISOString(),
       updatedBy: a.updatedBy,
     })),
+    people: Object.fromEntries(
+      [...new Set(source.annotations.flatMap((a) => [a.author, a.updatedBy]))]
+        .filter((id) => source.people.has(id))
+        .sort()
+        .map((id) => [id, source.people.get(id) as string]),
+    ),
   }
 }

@@ -18,11 +18,23 @@ export interface ExportSource {
   /** When the export was made, and, for a past version, which point it shows. */
   exportedAt: Date
   version: { seq: number; time: Date } | null
+  /**
+   * Display names by account id, for the people who tagged and edited: files
+   * read by people name them as their colleagues know them ("ليلى", not "leila").
+   * An id missing here is written as it is.
+   */
+  people: ReadonlyMap<string, string>
 }
 
 export function exportSourceOf(
   doc: Y.Doc,
-  meta: { documentId: string; title: string; version?: ExportSource['version']; exportedAt?: Date },
+  meta: {
+    documentId: string
+    title: string
+    version?: ExportSource['version']
+    exportedAt?: Date
+    people?: ExportSource['people']
+  },
 ): ExportSource {
   const blocks = readBlocks(doc)
   return {
@@ -33,7 +45,14 @@ export function exportSourceOf(
     annotations: readAnnotations(doc).annotations,
     exportedAt: meta.exportedAt ?? new Date(),
     version: meta.version ?? null,
+    people: meta.people ?? new Map(),
   }
+}
+
+/** The name a person is shown by in an export: their display name, or else their account id. */
+export function personName(source: ExportSource, id: string): string {
+  const name = source.people.get(id)?.trim()
+  return name ? name : id
 }
 
 /** Code points of a string, computed once per export for slicing by code-point offsets. */

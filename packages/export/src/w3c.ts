@@ -4,7 +4,7 @@
  * TextQuoteSelector gives the exact text with 32 code points of context.
  * Speaker and relations use a small Hashiya vocabulary added to the context.
  */
-import { codePointsOf, type ExportSource } from './source.js'
+import { codePointsOf, type ExportSource, personName } from './source.js'
 
 const CONTEXT_LENGTH = 32
 
@@ -35,7 +35,12 @@ export function toWebAnnotations(source: ExportSource) {
       motivation: 'tagging',
       created: new Date(a.createdAt).toISOString(),
       modified: new Date(a.updatedAt).toISOString(),
-      creator: { id: hashiyaUrn.user(a.author), type: 'Person' },
+      creator: {
+        id: hashiyaUrn.user(a.author),
+        type: 'Person',
+        nickname: a.author,
+        ...(source.people.has(a.author) ? { name: personName(source, a.author) } : {}),
+      },
       body,
       target: {
         source: hashiyaUrn.document(source.documentId),

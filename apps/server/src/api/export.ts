@@ -2,6 +2,7 @@
  * Export routes: one document in any format (now or `?at=` a past version), or
  * several documents at once as a zip.
  */
+import type { Accounts } from '@hashiya/accounts'
 import { isValidDocumentId } from '@hashiya/document'
 import { EXPORT_FORMATS, type ExportedFile, exportDocument, exportSourceOf } from '@hashiya/export'
 import type { DocumentStore } from '@hashiya/storage'
@@ -44,16 +45,19 @@ function send(c: Context, file: ExportedFile): Response {
 export interface ExportRoutesOptions {
   store: DocumentStore
   sync: SyncServer
+  /** Names the people in files read by people (Word comments, the web page's list). */
+  accounts: Accounts
 }
 
 export function exportRoutes(options: ExportRoutesOptions) {
-  const { store } = options
+  const { store, accounts } = options
 
   const exportOne = async (c: Context, documentId: string, chosen: z.infer<typeof format>) => {
     const summary = await store.getDocument(documentId)
     if (!summary) throw documentNotFound(documentId)
+    const people = await accounts.displayNames()
     const { value: source, at } = await readAt(c, options, documentId, (doc) =>
-      exportSourceOf(doc, { documentId, title: summary.title }),
+      exportSourceOf(doc, { documentId, title: summary.title, people }),
     )
     if (at) source.version = { seq: at.seq, time: new Date(at.at) }
     return await exportDocument(source, chosen)
