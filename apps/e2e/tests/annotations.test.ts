@@ -67,6 +67,19 @@ async function entryKinds(page: Page): Promise<string[]> {
 describe('tagging the demo article together', () => {
   it('shows both of two overlapping tags to both editors, live', async () => {
     await tag(leila, 'بوتين طلب من ماسك عدم توفير خدمة ستارلينك', 'claim')
+    // a click on the toolbar leaves the keyboard in the text, the caret right after the
+    // tag, so the next keys typed land there instead of nowhere
+    const caret = await leila.evaluate(() => {
+      const selection = document.getSelection()
+      const node = selection?.anchorNode
+      const before = node?.textContent?.slice(0, selection?.anchorOffset) ?? ''
+      return {
+        inEditor: document.activeElement?.closest('[data-testid="editor"]') !== null,
+        collapsed: selection?.isCollapsed ?? false,
+        after: before.endsWith('ستارلينك') || before === '',
+      }
+    })
+    expect(caret).toEqual({ inEditor: true, collapsed: true, after: true })
     await tag(sami, 'عدم توفير خدمة ستارلينك، وهي شركة تابعة', 'aside')
     for (const page of [leila, sami]) {
       await expect.poll(() => entryKinds(page), { timeout: 10_000 }).toEqual(['claim', 'aside'])

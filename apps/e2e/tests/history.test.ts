@@ -84,6 +84,25 @@ async function typeAtEndOfLastParagraph(page: Page, text: string): Promise<void>
   // as a person would make sure: Ctrl+End puts the editor's own caret at the end of the
   // article, whatever the click and the DOM selection left it at
   await page.keyboard.press('Control+End')
+  // and looks before typing: the caret blinking at the end (or presses Ctrl+End again)
+  await expect
+    .poll(
+      async () => {
+        const atEnd = await paragraph.evaluate((element) => {
+          const selection = getSelection()
+          if (!selection?.isCollapsed || !selection.anchorNode) return false
+          if (!element.contains(selection.anchorNode)) return false
+          const rest = document.createRange()
+          rest.selectNodeContents(element)
+          rest.setStart(selection.anchorNode, selection.anchorOffset)
+          return rest.toString() === ''
+        })
+        if (!atEnd) await page.keyboard.press('Control+End')
+        return atEnd
+      },
+      { timeout: 5_000 },
+    )
+    .toBe(true)
   await page.keyboard.type(text)
   // the text is in this editor (so a later miss on the server is a sync failure, not a typing one)
   await expect.poll(() => paragraph.textContent(), { timeout: 5_000 }).toContain(text.trim())

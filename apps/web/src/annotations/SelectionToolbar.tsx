@@ -56,8 +56,9 @@ export function SelectionToolbar({
             data-testid={`tag-${kind}`}
             title={`${hint}\n${t('annotations.snapHint')}`}
             aria-label={hint}
-            // the button takes the focus (the editor keeps its selection); the editor's
-            // blur takes this person's caret off colleagues' screens until they return
+            // a pointer leaves the focus in the text, as in a word processor's toolbar: the
+            // caret stays on colleagues' screens and typing goes on after the tag
+            onMouseDown={(event) => event.preventDefault()}
             onClick={() => onTag(kind)}
           >
             <KindIcon kind={kind} size={16} />

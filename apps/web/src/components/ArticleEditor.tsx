@@ -241,9 +241,9 @@ export function ArticleEditor({
       const text = range ? editor.state.doc.textBetween(range.from, range.to, ' ', ' ') : ''
       const id = tagSelection(editor, { document: doc, kind, author: initialUser.id })
       if (!id) return
-      // the toolbar button has the focus: ProseMirror leaves the page's selection as it was
-      // (and redraws of the text can stretch it), so drop it; the editor's caret is after the tag
-      if (!editor.view.hasFocus()) editor.view.dom.ownerDocument.getSelection()?.removeAllRanges()
+      // reached by the keyboard, the toolbar's button has the focus and goes with the
+      // selection: back to the text, the caret after the tag, where typing goes on
+      if (!editor.view.hasFocus()) editor.view.focus()
       setSelectedId(id)
       const shown = clip(text, 40)
       setStatus({
