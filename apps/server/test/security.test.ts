@@ -451,6 +451,31 @@ describe('sign-in attempts from one address', () => {
       limited.cleanup()
     }
   })
+
+  it('give successful sign-ins their attempt back: a newsroom behind one address signs in', async () => {
+    const limited = await startServerProcess({ env: { LOGIN_ATTEMPTS_PER_ADDRESS: '3' } })
+    try {
+      const signIn = async (password: string) =>
+        (
+          await fetch(new URL('/api/session', limited.url), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username: TEST_ADMIN.username, password }),
+          })
+        ).status
+      // the whole morning shift, from one address, more people than the limit
+      const morning: number[] = []
+      for (let i = 0; i < 6; i++) morning.push(await signIn(TEST_ADMIN.password))
+      expect(morning).toEqual([200, 200, 200, 200, 200, 200])
+      // failures still count: three wrong passwords, and the address waits
+      const guesses: number[] = []
+      for (let i = 0; i < 4; i++) guesses.push(await signIn(`guess ${i}`))
+      expect(guesses).toEqual([401, 401, 401, 429])
+    } finally {
+      await limited.stop()
+      limited.cleanup()
+    }
+  })
 })
 
 describe('connection attempts from one address', () => {

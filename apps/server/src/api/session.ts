@@ -120,6 +120,7 @@ export function sessionRoutes(options: SessionRoutesOptions) {
           password: input.password,
         })
         setup.code = null
+        await limits.signInSucceeded(c, `setup:${input.username}`)
         return signedIn(c, await accounts.signIn(input.username, input.password), 201)
       } catch (error) {
         throw accountApiError(error)
@@ -134,7 +135,7 @@ export function sessionRoutes(options: SessionRoutesOptions) {
       await limits.beforeSignIn(c, input.username)
       try {
         const issued = await accounts.signIn(input.username, input.password)
-        await limits.signInSucceeded(input.username)
+        await limits.signInSucceeded(c, input.username)
         return signedIn(c, issued, 200)
       } catch (error) {
         if (error instanceof AccountError && error.code === 'invalid-credentials') {
@@ -158,6 +159,7 @@ export function sessionRoutes(options: SessionRoutesOptions) {
         if (error instanceof AccountError) await limits.signInFailed(user.id)
         throw new ApiError(403, 'wrong-password', 'The current password is not right.')
       }
+      await limits.signInSucceeded(c, user.id)
       try {
         await accounts.updateUser(user.id, { password: input.newPassword })
       } catch (error) {

@@ -22,7 +22,11 @@ import { ApiError } from '../api/errors.js'
 export interface LimitSettings {
   /** Failed sign-ins per account per 15 minutes. */
   loginFailuresPerAccount: number
-  /** Sign-in (and setup) attempts per address per 15 minutes. */
+  /**
+   * Sign-in (and setup) attempts per address per 15 minutes that did not succeed: each
+   * attempt takes a point while the password is checked and a success gives it back, so
+   * a newsroom signing in from behind one address is not locked out by its own morning.
+   */
   loginAttemptsPerAddress: number
   /** WebSocket connection attempts per address per minute. */
   connectionsPerMinute: number
@@ -134,8 +138,9 @@ export class RequestLimits {
     await this.failuresByAccount.penalty(account, 1)
   }
 
-  async signInSucceeded(account: string): Promise<void> {
+  async signInSucceeded(c: Context, account: string): Promise<void> {
     await this.failuresByAccount.delete(account)
+    await this.attemptsByAddress.reward(clientAddress(c, this.settings.trustProxy), 1)
   }
 
   async beforeConnection(c: Context): Promise<void> {
