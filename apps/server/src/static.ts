@@ -1,6 +1,6 @@
 /**
- * Serves the built web app, with every unknown non-API path answered by
- * index.html so that client-side routes survive a reload. index.html is read
+ * Serves the built web app, with every unknown non-API path outside /assets
+ * answered by index.html so that client-side routes survive a reload. index.html is read
  * for each such request, never kept: after the app is rebuilt under a running
  * server, a kept copy would name script files that no longer exist, and every
  * deep link would open a blank page until a restart.
@@ -28,6 +28,10 @@ export function webApp(webDistDir: string): Hono {
       onFound: (_path, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable'),
     }),
   )
+  // a script or style the build no longer has (a page loaded before a redeploy asks for
+  // its old files) is missing, not a page: answered with index.html it would fail as a
+  // module of the wrong type, with no word of why
+  app.get('/assets/*', (c) => c.text('Not found: this file is not part of the current build.', 404))
   app.use('*', serveStatic({ root }))
   app.get('*', async (c) => {
     let indexHtml: string

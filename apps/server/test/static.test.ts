@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -23,5 +23,20 @@ describe('webApp', () => {
     expect(await rebuilt.text()).toContain('index-new.js')
     rmSync(join(dist, 'index.html'))
     expect((await app.request('/login')).status).toBe(503)
+  })
+
+  it('answers a script the build no longer has with 404, not the app page', async () => {
+    const dist = mkdtempSync(join(tmpdir(), 'hashiya-web-'))
+    dirs.push(dist)
+    mkdirSync(join(dist, 'assets'))
+    writeFileSync(join(dist, 'index.html'), '<script src="/assets/index-new.js"></script>')
+    writeFileSync(join(dist, 'assets', 'EditorPage-new.js'), 'export const x = 1')
+    const app = webApp(dist)
+    const current = await app.request('/assets/EditorPage-new.js')
+    expect(current.status).toBe(200)
+    expect(current.headers.get('content-type')).toMatch(/javascript/)
+    const old = await app.request('/assets/EditorPage-old.js')
+    expect(old.status).toBe(404)
+    expect(await old.text()).not.toContain('<script')
   })
 })

@@ -1,4 +1,3 @@
-import { lazy, Suspense } from 'react'
 import { useTranslation } from 'react-i18next'
 import { BrowserRouter, Route, Routes } from 'react-router'
 import { AuthProvider } from './components/AuthContext.js'
@@ -6,14 +5,10 @@ import { RequireAuth, SetupOnly, SignedOutOnly } from './components/RequireAuth.
 import type { KeyValueStore } from './lib/storage.js'
 import { AdminUsersPage } from './pages/AdminUsersPage.js'
 import { DocumentListPage } from './pages/DocumentListPage.js'
+import { EditorRoute } from './pages/EditorRoute.js'
 import { LoginPage } from './pages/LoginPage.js'
 import { NotFoundPage } from './pages/NotFoundPage.js'
 import { SetupPage } from './pages/SetupPage.js'
-
-// the editor (Tiptap, Yjs, providers) is most of the code: load it when a document is opened
-const EditorPage = lazy(() =>
-  import('./pages/EditorPage.js').then((module) => ({ default: module.EditorPage })),
-)
 
 export function App({ store }: { store: KeyValueStore }) {
   const { t } = useTranslation()
@@ -42,14 +37,7 @@ export function App({ store }: { store: KeyValueStore }) {
           />
           <Route element={<RequireAuth store={store} />}>
             <Route path="/" element={<DocumentListPage />} />
-            <Route
-              path="/d/:id"
-              element={
-                <Suspense fallback={<p className="article-loading">{t('editor.loading')}</p>}>
-                  <EditorPage />
-                </Suspense>
-              }
-            />
+            <Route path="/d/:id" element={<EditorRoute />} />
             <Route path="/admin/users" element={<AdminUsersPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>

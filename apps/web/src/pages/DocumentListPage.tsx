@@ -14,6 +14,7 @@ import { useWhenShownAgain } from '../components/useWhenShownAgain.js'
 import { type DocumentSummary, deleteDocument, listDocuments } from '../lib/api.js'
 import { errorMessage } from '../lib/errors.js'
 import { listCapabilities } from '../lib/permissions.js'
+import { preloadEditor } from './EditorRoute.js'
 
 type ListState =
   | { kind: 'loading' }
@@ -72,6 +73,9 @@ export function DocumentListPage() {
     load(controller.signal)
     return () => controller.abort()
   }, [load])
+
+  // a document opened next (perhaps after the network has gone) opens without fetching code
+  useEffect(preloadEditor, [])
 
   // shared, created or deleted elsewhere while the page was out of view
   useWhenShownAgain(() => {

@@ -64,12 +64,15 @@ function DocumentEditor({ docId }: { docId: string }) {
   const { endSession, refresh } = useAuth()
   const [meta, setMeta] = useState<Meta>({ kind: 'loading' })
   const [sharing, setSharing] = useState(false)
-  // opened once the server has been asked about the document (or could not be: offline)
-  const session = useCollabSession(
-    meta.kind === 'ready' || meta.kind === 'unknown' ? docId : null,
-    identity,
-    { store, serverCreatedAt: meta.kind === 'ready' ? meta.createdAt : null },
-  )
+  // opened once the server has been asked about the document (or could not be: offline); what
+  // it learns later (once back online) must not reopen the session under the person typing
+  const [openedWith, setOpenedWith] = useState<{ serverCreatedAt: string | null } | null>(null)
+  if (!openedWith && (meta.kind === 'ready' || meta.kind === 'unknown'))
+    setOpenedWith({ serverCreatedAt: meta.kind === 'ready' ? meta.createdAt : null })
+  const session = useCollabSession(openedWith ? docId : null, identity, {
+    store,
+    serverCreatedAt: openedWith?.serverCreatedAt ?? null,
+  })
   const snapshot = useSessionSnapshot(session)
   const permission =
     meta.kind === 'ready' ? meta.permission : rememberedPermission(store, identity.id, docId)
@@ -113,6 +116,16 @@ function DocumentEditor({ docId }: { docId: string }) {
     void refresh()
     return () => controller.abort()
   }, [snapshot.permissionChanges, loadMeta, refresh])
+
+  // opened while the server could not be asked (offline, restarting): ask once it answers
+  // again, or the page would stay on the remembered permission and no title until reloaded
+  const connected = snapshot.status === 'connected'
+  useEffect(() => {
+    if (meta.kind !== 'unknown' || !connected) return
+    const controller = new AbortController()
+    void loadMeta(controller.signal, true)
+    return () => controller.abort()
+  }, [meta.kind, connected, loadMeta])
 
   // a connection refused before it opened looks like any network failure: ask the API why
   const lastCheck = useRef(0)
