@@ -164,7 +164,7 @@ export async function startServer(config: Config, logger: AppLogger): Promise<Ru
         instanceId,
         logger,
         onSignal: (change) => void openConnections.recheckAffected(change),
-        onReconnected: () => void openConnections.recheckAll(),
+        onMayHaveMissed: () => void openConnections.recheckAll(),
       })
     : null
   if (accessSignals) accounts.onChange((change) => accessSignals.publish(change))

@@ -315,6 +315,36 @@ describe.skipIf(skipWithout(unavailable, 'the cluster tests', it))(
       expect(await closed).toBe(4401)
     })
 
+    it('cuts off a deactivated account on every instance while Redis is away, without waiting for it', async () => {
+      const { servers } = await cluster('revokedown', 2)
+      const [first, second] = servers as [ServerProcess, ServerProcess]
+      const leaving = await testAccount(first.url, 'leaving-down', 'editor')
+      const admin = await adminAccount(first.url)
+      const socket = new WebSocket(`${second.wsUrl}/sync/${DEMO}?token=${leaving.token}`)
+      const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)))
+      socket.on('error', () => {})
+      await new Promise((resolve) => socket.once('open', resolve))
+      await redis.stop()
+      try {
+        await waitFor(
+          async () => (await readiness(second)).failed.includes('redis'),
+          '/readyz to report Redis',
+        )
+        // the signal to the other instance is lost: it re-checks from the database meanwhile
+        const response = await fetch(new URL('/api/users/leaving-down', first.url), {
+          method: 'PATCH',
+          headers: admin.headers,
+          body: JSON.stringify({ active: false }),
+        })
+        expect(response.status).toBe(200)
+        expect(await closed).toBe(4401)
+        expect((await readiness(second)).failed).toContain('redis')
+      } finally {
+        await redis.restart()
+        await waitFor(async () => (await readiness(first)).status === 200, '/readyz', 15_000)
+      }
+    })
+
     it('shares rate limits between instances through Redis, and counts in memory while Redis is away', async () => {
       const { servers } = await cluster('limits', 2, {
         env: { LOGIN_FAILURES_PER_ACCOUNT: '4', CONNECTIONS_PER_MINUTE: '6' },

@@ -87,12 +87,14 @@ describe.skipIf(skip)('RedisFanout', () => {
     a.publish('doc', { type: 'update', update: Uint8Array.of(1, 2, 255), fromSeq: 2, toSeq: 3 })
     a.publish('doc', { type: 'awareness', update: Uint8Array.of(9) })
     a.publish('doc', { type: 'closed', code: 4404, reason: 'document deleted' })
+    a.publish('doc', { type: 'presence-wanted' })
     a.publish('other', { type: 'awareness', update: Uint8Array.of(7) })
-    await until(() => onB.messages.length === 3, 'three messages on b')
+    await until(() => onB.messages.length === 4, 'four messages on b')
     expect(onB.messages).toEqual([
       { type: 'update', update: Uint8Array.of(1, 2, 255), fromSeq: 2, toSeq: 3 },
       { type: 'awareness', update: Uint8Array.of(9) },
       { type: 'closed', code: 4404, reason: 'document deleted' },
+      { type: 'presence-wanted' },
     ])
     expect(onA.messages).toEqual([])
   })

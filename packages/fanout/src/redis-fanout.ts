@@ -58,7 +58,7 @@ interface Subscription {
   lastId: string | null
 }
 
-const TYPE = { update: 'u', awareness: 'a', closed: 'c' } as const
+const TYPE = { update: 'u', awareness: 'a', closed: 'c', 'presence-wanted': 'p' } as const
 
 export function defaultInstanceId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
@@ -382,6 +382,8 @@ export class RedisFanout implements Fanout {
       case 'closed':
         fields.push('c', message.code, 'r', message.reason)
         break
+      case 'presence-wanted':
+        break
     }
     const started = performance.now()
     const failed = (error: unknown) => {
@@ -462,6 +464,8 @@ function decode(entry: Map<string, Buffer>): FanoutMessage | null {
         ? null
         : { type: 'closed', code, reason: entry.get('r')?.toString() ?? '' }
     }
+    case TYPE['presence-wanted']:
+      return { type: 'presence-wanted' }
     default:
       return null
   }

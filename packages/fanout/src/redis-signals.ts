@@ -2,8 +2,10 @@
  * Small messages every instance must hear at once, over Redis pub/sub: an
  * account deactivated or a document unshared on one instance must close the
  * connections other instances hold. Pub/sub drops what is sent while an
- * instance is disconnected, so `onReconnected` tells the owner to re-check
- * everything instead of trusting that nothing happened.
+ * instance is disconnected, so `onMayHaveMissed` tells the owner to re-check
+ * everything instead of trusting that nothing happened: on reconnecting, and
+ * every `recheckWhileDownMs` while Redis is away, since a change made meanwhile
+ * on another instance (an account cut off urgently) must not wait for Redis.
  */
 
 import type { Logger } from '@hashiya/sync-server'
@@ -17,8 +19,10 @@ export interface RedisSignalsOptions<T> {
   logger: Logger
   /** A signal from another instance. */
   onSignal(signal: T): void
-  /** After a disconnection: signals may have been missed. */
-  onReconnected(): void
+  /** Signals may have been missed: after a reconnection, and repeatedly while disconnected. */
+  onMayHaveMissed(): void
+  /** How often `onMayHaveMissed` runs while Redis is unreachable (default 5 s). */
+  recheckWhileDownMs?: number
 }
 
 interface Envelope<T> {
@@ -31,6 +35,7 @@ export class RedisSignals<T> {
   private readonly subscriber: Redis
   private closed = false
   private wasReady = false
+  private whileDown: ReturnType<typeof setInterval> | null = null
 
   constructor(private readonly options: RedisSignalsOptions<T>) {
     const common = {
@@ -51,8 +56,17 @@ export class RedisSignals<T> {
       })
     }
     this.subscriber.on('ready', () => {
-      if (this.wasReady && !this.closed) options.onReconnected()
+      this.stopRecheckingWhileDown()
+      if (this.wasReady && !this.closed) options.onMayHaveMissed()
       this.wasReady = true
+    })
+    this.subscriber.on('close', () => {
+      if (!this.wasReady || this.closed || this.whileDown) return
+      this.whileDown = setInterval(
+        () => options.onMayHaveMissed(),
+        options.recheckWhileDownMs ?? 5_000,
+      )
+      this.whileDown.unref()
     })
     this.subscriber.on('message', (_channel: string, raw: string) => this.receive(raw))
     void this.subscriber.subscribe(options.channel).catch((error: unknown) => {
@@ -69,7 +83,7 @@ export class RedisSignals<T> {
     }
   }
 
-  /** Best effort and never throws: a lost signal is healed by `onReconnected` elsewhere. */
+  /** Best effort and never throws: a lost signal is healed by `onMayHaveMissed` elsewhere. */
   publish(signal: T): void {
     const envelope: Envelope<T> = { from: this.options.instanceId, signal }
     this.publisher
@@ -79,8 +93,14 @@ export class RedisSignals<T> {
       })
   }
 
+  private stopRecheckingWhileDown(): void {
+    if (this.whileDown) clearInterval(this.whileDown)
+    this.whileDown = null
+  }
+
   async close(): Promise<void> {
     this.closed = true
+    this.stopRecheckingWhileDown()
     this.subscriber.disconnect()
     this.publisher.disconnect()
   }

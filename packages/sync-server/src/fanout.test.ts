@@ -230,6 +230,27 @@ describe('several instances through a fan-out', () => {
     await until(() => !bob.awareness.getStates().has(presence.clientID), 'alice to leave')
   })
 
+  it('shows who is already there to someone opening the document on another instance', async () => {
+    const a = instance('a')
+    const b = instance('b')
+    const alice = await join(a, 'alice')
+    const presence = new Awareness(new Y.Doc())
+    presence.setLocalStateField('user', { name: 'ليلى' })
+    alice.session.receive(
+      encodeAwarenessFrame(encodeAwarenessUpdate(presence, [presence.clientID])),
+    )
+    await settle()
+    // b opens the document only now: alice's presence was published before it listened
+    expect(b.isLoaded('doc')).toBe(false)
+    const bob = await join(b, 'bob')
+    // without asking, bob would see her only when her browser renews its presence (15 s)
+    await until(() => bob.awareness.getStates().has(presence.clientID), 'bob to see alice')
+    expect(bob.awareness.getStates().get(presence.clientID)).toMatchObject({
+      user: { name: 'ليلى' },
+    })
+    presence.destroy()
+  })
+
   it('heals a lost message when the next one shows the hole', async () => {
     const a = instance('a', { gapGraceMs: 20 })
     const b = instance('b', { gapGraceMs: 20 })
@@ -308,5 +329,37 @@ describe('several instances through a fan-out', () => {
     expect(alice.closedWith).toBe(CloseCode.documentDeleted)
     await until(() => bob.closedWith === CloseCode.documentDeleted, 'bob closed')
     expect(b.isLoaded('doc')).toBe(false)
+  })
+
+  it('closes the clients of a document deleted elsewhere whose notice was lost, at the next check', async () => {
+    const a = instance('a')
+    const b = instance('b')
+    await join(a, 'alice')
+    const bob = await join(b, 'bob')
+    await settle()
+    hub.cut = true
+    await store.deleteDocument('doc')
+    await a.closeDocument('doc', CloseCode.documentDeleted, 'document deleted')
+    await settle()
+    expect(bob.closedWith).toBeNull()
+    // as the fan-out does once it is back (or the periodic check, every RESYNC_INTERVAL_MS)
+    hub.reconnect('b')
+    await until(() => bob.closedWith === CloseCode.documentDeleted, 'bob closed as deleted')
+    expect(b.isLoaded('doc')).toBe(false)
+  })
+
+  it('tells a client typing into a document deleted elsewhere that it is deleted, not to retry', async () => {
+    const errors: string[] = []
+    const b = instance('b', {
+      logger: { ...silent, error: (_fields, message) => errors.push(String(message)) },
+    })
+    const bob = await join(b, 'bob')
+    await settle()
+    hub.cut = true
+    await store.deleteDocument('doc')
+    bob.type('x')
+    await until(() => bob.closedWith !== null, 'bob closed')
+    expect(bob.closedWith).toBe(CloseCode.documentDeleted)
+    expect(errors).toEqual([])
   })
 })

@@ -126,7 +126,17 @@ export class Room {
   /** What the fan-out delivers to this room; identity matters for unsubscribing. */
   readonly subscriber: FanoutSubscriber = {
     receive: (message, sentAt) => this.receiveRemote(message, sentAt),
-    resync: () => void this.resync(),
+    // whether the document is still there too: a deletion's notice sent before this room
+    // subscribed, or while the fan-out was away, never arrives
+    resync: () => {
+      this.options.fanout?.publish(this.documentId, { type: 'presence-wanted' })
+      void this.catchUp().catch((error: unknown) =>
+        this.options.logger.warn(
+          { documentId: this.documentId, err: error },
+          'could not check the store for missed updates',
+        ),
+      )
+    },
   }
 
   constructor(
@@ -376,6 +386,17 @@ export class Room {
       case 'closed':
         this.options.onRemoteClose?.(this, message.code, message.reason)
         return
+      case 'presence-wanted': {
+        const local = [...this.connections]
+          .flatMap((c) => [...(c.awarenessClients ?? [])])
+          .filter((id) => this.awareness.meta.has(id))
+        if (local.length === 0) return
+        this.options.fanout?.publish(this.documentId, {
+          type: 'awareness',
+          update: encodeAwarenessUpdate(this.awareness, local),
+        })
+        return
+      }
     }
   }
 
@@ -432,11 +453,19 @@ export class Room {
   /**
    * Brings the doc up to what the store has now (used before API reads and
    * changes, so that a change made through one instance is seen through any
-   * other at once), and by the periodic check.
+   * other at once), and by the periodic check and the fan-out's resyncs.
+   * Closes the room's clients (4404) when the document is no longer stored.
    */
   async catchUp(): Promise<void> {
     const summary = await this.options.store.getDocument(this.documentId)
-    if (summary && summary.lastSeq > this.heldSeq) await this.resync()
+    if (!summary) {
+      // deleted through another instance without this room hearing of it
+      if (!this.destroyed) {
+        this.options.onRemoteClose?.(this, CloseCode.documentDeleted, 'document deleted')
+      }
+      return
+    }
+    if (summary.lastSeq > this.heldSeq) await this.resync()
   }
 
   /**

@@ -7,7 +7,7 @@
  * returns a session the transport feeds incoming frames to.
  */
 import { createYDoc } from '@hashiya/document'
-import type { DocumentStore } from '@hashiya/storage'
+import { DocumentMissingError, type DocumentStore } from '@hashiya/storage'
 import { decodeClientMessage, ProtocolError, stampAwarenessUpdate } from '@hashiya/sync-protocol'
 import * as Y from 'yjs'
 import { Room, RoomConnection, type ServerChange } from './room.js'
@@ -378,11 +378,20 @@ export class SyncServer {
   }
 
   private onStorageFailure(room: Room, error: unknown): void {
-    this.options.logger.error(
-      { documentId: room.documentId, err: error },
-      'storage append failed; closing clients so they resend after reconnecting',
-    )
-    room.closeAll(CloseCode.tryAgainLater, 'storage unavailable')
+    if (error instanceof DocumentMissingError) {
+      // deleted through another instance before its notice reached this room: not a fault
+      this.options.logger.info(
+        { documentId: room.documentId },
+        'document deleted elsewhere; closing its clients',
+      )
+      room.closeAll(CloseCode.documentDeleted, 'document deleted')
+    } else {
+      this.options.logger.error(
+        { documentId: room.documentId, err: error },
+        'storage append failed; closing clients so they resend after reconnecting',
+      )
+      room.closeAll(CloseCode.tryAgainLater, 'storage unavailable')
+    }
     const entry = this.rooms.get(room.documentId)
     if (entry) void this.dropRoom(room.documentId, entry)
   }

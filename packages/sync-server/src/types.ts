@@ -47,6 +47,12 @@ export type FanoutMessage =
   | { type: 'awareness'; update: Uint8Array }
   /** Every instance closes the document's clients with this code (deletion). */
   | { type: 'closed'; code: number; reason: string }
+  /**
+   * An instance has just opened the document (or may have missed messages): the
+   * others send the presence of their own clients, who would otherwise stay unseen
+   * there until they renew it (every 15 s).
+   */
+  | { type: 'presence-wanted' }
 
 /** What an instance holding a document gets from the fan-out. */
 export interface FanoutSubscriber {

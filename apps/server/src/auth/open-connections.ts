@@ -4,7 +4,13 @@
  * its connections is re-checked at once and closed with a code the client can
  * act on (sign in again, leave the document, or reconnect with new rights).
  */
-import { type AccessChange, type Accounts, atLeast } from '@hashiya/accounts'
+import {
+  type AccessChange,
+  type Accounts,
+  type Authenticated,
+  atLeast,
+  type DocumentPermission,
+} from '@hashiya/accounts'
 import { CloseCode, type Logger } from '@hashiya/sync-server'
 
 export interface OpenConnection {
@@ -35,6 +41,8 @@ export interface OpenConnectionsOptions {
 
 export class OpenConnections {
   private readonly open = new Set<OpenConnection>()
+  private rechecking: Promise<void> | null = null
+  private recheckAgain = false
   private readonly expiryTimer: NodeJS.Timeout
   private readonly heartbeatTimer: NodeJS.Timeout
 
@@ -105,19 +113,44 @@ export class OpenConnections {
     await Promise.all(affected.map((connection) => this.recheck(connection)))
   }
 
-  /** After access changes may have been missed (another instance's signal lost). */
-  async recheckAll(): Promise<void> {
-    await Promise.all([...this.open].map((connection) => this.recheck(connection)))
+  /**
+   * After access changes may have been missed (another instance's signal lost),
+   * and repeatedly while Redis is away: one pass at a time (a call during a pass
+   * runs one more after it), each credential and grant looked up once per pass.
+   */
+  recheckAll(): Promise<void> {
+    if (this.rechecking) {
+      this.recheckAgain = true
+      return this.rechecking
+    }
+    this.rechecking = (async () => {
+      try {
+        do {
+          this.recheckAgain = false
+          const lookups: Lookups = { auth: new Map(), permission: new Map() }
+          await Promise.all([...this.open].map((connection) => this.recheck(connection, lookups)))
+        } while (this.recheckAgain)
+      } finally {
+        this.rechecking = null
+      }
+    })()
+    return this.rechecking
   }
 
   /** The credential, the account and the grant are all looked up again. */
-  async recheck(connection: OpenConnection): Promise<void> {
+  async recheck(connection: OpenConnection, lookups?: Lookups): Promise<void> {
     try {
-      const auth = await this.accounts.authenticate(connection.token)
+      const auth = await once(lookups?.auth, connection.token, () =>
+        this.accounts.authenticate(connection.token),
+      )
       let code: number | null = null
       if (!auth) code = CloseCode.signedOut
       else {
-        const permission = await this.accounts.permission(auth.user, connection.documentId)
+        const permission = await once(
+          lookups?.permission,
+          `${auth.user.id}\n${connection.documentId}`,
+          () => this.accounts.permission(auth.user, connection.documentId),
+        )
         if (permission === 'none') code = CloseCode.accessRemoved
         else if (atLeast(permission, 'edit') === connection.readOnly) {
           code = CloseCode.permissionsChanged
@@ -145,4 +178,20 @@ export class OpenConnections {
       )
     }
   }
+}
+
+/** What one pass over every connection has already looked up. */
+interface Lookups {
+  auth: Map<string, Promise<Authenticated | null>>
+  permission: Map<string, Promise<DocumentPermission>>
+}
+
+function once<T>(memo: Map<string, Promise<T>> | undefined, key: string, look: () => Promise<T>) {
+  if (!memo) return look()
+  let found = memo.get(key)
+  if (!found) {
+    found = look()
+    memo.set(key, found)
+  }
+  return found
 }
