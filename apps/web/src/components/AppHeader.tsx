@@ -1,9 +1,10 @@
-import type { ReactNode } from 'react'
+import { type ReactNode, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, NavLink } from 'react-router'
 import { useOptionalSession } from './AuthContext.js'
 import { LanguageSwitch } from './LanguageSwitch.js'
 import { UserMenu } from './UserMenu.js'
+import { useStickyOffset } from './useStickyOffset.js'
 
 /**
  * The bar at the top of every page: brand, page-specific items, and the
@@ -12,8 +13,10 @@ import { UserMenu } from './UserMenu.js'
 export function AppHeader({ children }: { children?: ReactNode }) {
   const { t } = useTranslation()
   const session = useOptionalSession()
+  const header = useRef<HTMLElement>(null)
+  useStickyOffset(header, '--header-offset')
   return (
-    <header className="app-header">
+    <header className="app-header" ref={header}>
       <Link to="/" className="brand" aria-label={t('app.home')}>
         <span className="brand__mark" aria-hidden="true">
           ح

@@ -34,6 +34,7 @@ import { pointOfEvent } from '../history/logic.js'
 import { TimeTravelView } from '../history/TimeTravelView.js'
 import { useHistoryData } from '../history/useHistoryData.js'
 import { useUserDirectory } from '../history/users.js'
+import { CaretClearance } from '../lib/caretClearance.js'
 import type { AuditEvent, Version } from '../lib/historyApi.js'
 import type { DocumentCapabilities } from '../lib/permissions.js'
 import { hideSelectionFromReact } from '../lib/reactSelection.js'
@@ -160,13 +161,16 @@ export function ArticleEditor({
     {
       ...ARTICLE_EDITOR_OPTIONS,
       editable,
-      extensions: articleExtensions({
-        document: doc,
-        provider: session.provider,
-        user: initialUser,
-        placeholder: () => i18n.t('editor.placeholder'),
-        annotationEvents: events,
-      }),
+      extensions: [
+        ...articleExtensions({
+          document: doc,
+          provider: session.provider,
+          user: initialUser,
+          placeholder: () => i18n.t('editor.placeholder'),
+          annotationEvents: events,
+        }),
+        CaretClearance,
+      ],
       editorProps: {
         attributes: {
           class: 'article-body',

@@ -1,7 +1,9 @@
 import type { HeadingLevel } from '@hashiya/editor'
 import type { Editor } from '@tiptap/core'
 import { useEditorState } from '@tiptap/react'
+import { useRef } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useStickyOffset } from './useStickyOffset.js'
 
 const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
 
@@ -12,6 +14,8 @@ function shortcut(text: string): string {
 /** Undo/redo (own changes only, via y-undo) and the block type of the current paragraph. */
 export function Toolbar({ editor }: { editor: Editor }) {
   const { t } = useTranslation()
+  const bar = useRef<HTMLDivElement>(null)
+  useStickyOffset(bar, '--toolbar-offset')
   const state = useEditorState({
     editor,
     selector: ({ editor: current }) => ({
@@ -29,7 +33,7 @@ export function Toolbar({ editor }: { editor: Editor }) {
   const redoLabel = `${t('editor.redo')} (${shortcut(t('editor.shortcutRedo'))})`
 
   return (
-    <div className="toolbar" role="toolbar" aria-label={t('editor.toolbar')}>
+    <div className="toolbar" role="toolbar" aria-label={t('editor.toolbar')} ref={bar}>
       <div className="toolbar__group">
         <button
           type="button"
