@@ -215,4 +215,27 @@ describe('tagging the demo article together', () => {
       provider.destroy()
     }
   })
+
+  it('says what a keyboard shortcut tagged, as the toolbar does, for screen readers too', async () => {
+    const tagged = () =>
+      leila
+        .getByTestId('editor')
+        .evaluate(
+          (editor) =>
+            new Set(
+              [...editor.querySelectorAll('[data-annotation-id]')].map((span) =>
+                span.getAttribute('data-annotation-id'),
+              ),
+            ).size,
+        )
+    const before = await tagged()
+    await selectPhrase(leila, 'الاتصالات الأجنبية')
+    // the editor has taken the selection (its toolbar shows over it); Ctrl+Alt+4: an aside
+    await leila.getByTestId('selection-toolbar').waitFor()
+    await leila.keyboard.press('Control+Alt+4')
+    await expect.poll(tagged, { timeout: 10_000 }).toBe(before + 1)
+    const status = leila.locator('.annotation-panel__status[role="status"]')
+    await expect.poll(() => status.textContent()).toContain('الاتصالات الأجنبية')
+    expect(await status.textContent()).toContain('هامش')
+  })
 })

@@ -19,6 +19,7 @@ export {
   setPickingMode,
   type TagInput,
   taggableRange,
+  taggableText,
   tagSelection,
 } from './annotations/actions.js'
 export { AnnotationMark } from './annotations/mark.js'

@@ -14,7 +14,7 @@ import {
   removeAnnotation,
   setActiveAnnotations,
   setPickingMode,
-  taggableRange,
+  taggableText,
   tagSelection,
 } from '@hashiya/editor'
 import type { Transaction } from '@tiptap/pm/state'
@@ -238,24 +238,28 @@ export function ArticleEditor({
     setStatus(null)
   }, [])
 
+  /** Selects a new tag's entry and says, for everyone and screen readers, what was tagged as what. */
+  const announceTagged = useCallback((id: string, kind: AnnotationKind, text: string) => {
+    setSelectedId(id)
+    const shown = clip(text, 40)
+    setStatus({
+      text: (t) => t('annotations.tagged', { text: shown, kind: t(`annotations.kinds.${kind}`) }),
+      tone: 'info',
+    })
+  }, [])
+
   const tag = useCallback(
     (kind: AnnotationKind) => {
       if (!editor.isEditable) return
-      const range = taggableRange(editor.state)
-      const text = range ? editor.state.doc.textBetween(range.from, range.to, ' ', ' ') : ''
+      const text = taggableText(editor.state)
       const id = tagSelection(editor, { document: doc, kind, author: initialUser.id })
       if (!id) return
       // reached by the keyboard, the toolbar's button has the focus and goes with the
       // selection: back to the text, the caret after the tag, where typing goes on
       if (!editor.view.hasFocus()) editor.view.focus()
-      setSelectedId(id)
-      const shown = clip(text, 40)
-      setStatus({
-        text: (t) => t('annotations.tagged', { text: shown, kind: t(`annotations.kinds.${kind}`) }),
-        tone: 'info',
-      })
+      announceTagged(id, kind, text)
     },
-    [editor, doc, initialUser.id],
+    [editor, doc, initialUser.id, announceTagged],
   )
 
   // the annotation the pointer is on in the text (the panel's entries report their own)
@@ -267,10 +271,7 @@ export function ArticleEditor({
       // leaving the text for an entry: the entry's hover comes first and stays
       setHoveredId((current) => id ?? (current === previous ? null : current))
     },
-    onTagged: (id) => {
-      setSelectedId(id)
-      setStatus(null)
-    },
+    onTagged: ({ id, kind, text }) => announceTagged(id, kind, text),
     onPick: (ids) => {
       const source = latest.current.pickingFor
       if (!source || !editor.isEditable) return

@@ -67,6 +67,12 @@ export function taggableRange(state: EditorState): TextRange | null {
   return snapDocRange(state.doc, selection.from, selection.to, keepAsMade ? 'grapheme' : 'word')
 }
 
+/** The text a tag of the selection would cover: what the person is told they tagged. */
+export function taggableText(state: EditorState): string {
+  const range = taggableRange(state)
+  return range ? state.doc.textBetween(range.from, range.to, ' ', ' ') : ''
+}
+
 export interface TagInput {
   document: Y.Doc
   kind: AnnotationKind

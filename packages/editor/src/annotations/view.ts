@@ -32,7 +32,7 @@ import { Fragment, type Mark, type Node as PMNode, Slice } from '@tiptap/pm/mode
 import { type EditorState, Plugin, PluginKey, TextSelection } from '@tiptap/pm/state'
 import type { EditorView, MarkView, ViewMutationRecord } from '@tiptap/pm/view'
 import * as Y from 'yjs'
-import { tagSelection } from './actions.js'
+import { taggableText, tagSelection } from './actions.js'
 import type { TextRange } from './snap.js'
 import { snapDocRange } from './snapDoc.js'
 
@@ -59,8 +59,8 @@ export interface AnnotationViewEvents {
    * the click, innermost first. Null when picking was cancelled (Escape).
    */
   onPick?: (ids: string[] | null) => void
-  /** An annotation was tagged with a keyboard shortcut. */
-  onTagged?: (id: string) => void
+  /** An annotation was tagged with a keyboard shortcut, over this text. */
+  onTagged?: (tagged: { id: string; kind: AnnotationKind; text: string }) => void
 }
 
 /** Class names of a painted annotation span. */
@@ -422,8 +422,9 @@ export const AnnotationView = Extension.create<AnnotationViewOptions>({
       shortcuts[ANNOTATION_SHORTCUTS[kind]] = () => {
         const { document, userId, events } = this.options
         if (!document || !userId || !this.editor.isEditable) return false
+        const text = taggableText(this.editor.state)
         const id = tagSelection(this.editor, { document, kind, author: userId })
-        if (id) events?.onTagged?.(id)
+        if (id) events?.onTagged?.({ id, kind, text })
         // handled either way: the combination must not type a character
         return true
       }
