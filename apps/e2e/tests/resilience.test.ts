@@ -78,7 +78,9 @@ describe('when the network or the server goes away', () => {
     // as after a redeploy: the page knows file names the server no longer has
     const gone = (route: { fulfill: (r: object) => Promise<void> }) =>
       route.fulfill({ status: 404, contentType: 'text/plain', body: 'Not found' })
-    const page = await signedInList('stale-page', (page) => page.route(EDITOR_CODE, gone))
+    const page = await signedInList('stale-page', async (page) => {
+      await page.route(EDITOR_CODE, gone)
+    })
     await demoLink(page).click()
     const failed = page.getByTestId('editor-failed')
     await failed.waitFor({ timeout: 15_000 })
