@@ -5,7 +5,7 @@
  * `document.blocks` its type (a heading and its level), in the same order.
  * `people` names the account ids in `author` and `updatedBy` that have a display name.
  */
-import type { ExportSource } from './source.js'
+import { type ExportSource, personName } from './source.js'
 
 export const NATIVE_FORMAT = 'hashiya-annotated-document'
 export const NATIVE_VERSION = 1
@@ -45,7 +45,7 @@ export function toNativeJson(source: ExportSource) {
       [...new Set(source.annotations.flatMap((a) => [a.author, a.updatedBy]))]
         .filter((id) => source.people.has(id))
         .sort()
-        .map((id) => [id, source.people.get(id) as string]),
+        .map((id) => [id, personName(source, id)]),
     ),
   }
 }

@@ -4,7 +4,7 @@
  * connections other instances hold. Pub/sub drops what is sent while an
  * instance is disconnected, so `onMayHaveMissed` tells the owner to re-check
  * everything instead of trusting that nothing happened: on reconnecting, and
- * every `recheckWhileDownMs` while Redis is away, since a change made meanwhile
+ * every few seconds while Redis is away, since a change made meanwhile
  * on another instance (an account cut off urgently) must not wait for Redis.
  */
 
@@ -21,9 +21,10 @@ export interface RedisSignalsOptions<T> {
   onSignal(signal: T): void
   /** Signals may have been missed: after a reconnection, and repeatedly while disconnected. */
   onMayHaveMissed(): void
-  /** How often `onMayHaveMissed` runs while Redis is unreachable (default 5 s). */
-  recheckWhileDownMs?: number
 }
+
+/** How often `onMayHaveMissed` runs while Redis is unreachable. */
+const RECHECK_WHILE_DOWN_MS = 5_000
 
 interface Envelope<T> {
   from: string
@@ -62,10 +63,7 @@ export class RedisSignals<T> {
     })
     this.subscriber.on('close', () => {
       if (!this.wasReady || this.closed || this.whileDown) return
-      this.whileDown = setInterval(
-        () => options.onMayHaveMissed(),
-        options.recheckWhileDownMs ?? 5_000,
-      )
+      this.whileDown = setInterval(() => options.onMayHaveMissed(), RECHECK_WHILE_DOWN_MS)
       this.whileDown.unref()
     })
     this.subscriber.on('message', (_channel: string, raw: string) => this.receive(raw))

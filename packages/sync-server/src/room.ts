@@ -126,16 +126,11 @@ export class Room {
   /** What the fan-out delivers to this room; identity matters for unsubscribing. */
   readonly subscriber: FanoutSubscriber = {
     receive: (message, sentAt) => this.receiveRemote(message, sentAt),
-    // whether the document is still there too: a deletion's notice sent before this room
-    // subscribed, or while the fan-out was away, never arrives
+    // messages may have been missed: presence (asked of the others again) and updates or a
+    // deletion's notice (sent before this room subscribed, or while the fan-out was away)
     resync: () => {
       this.options.fanout?.publish(this.documentId, { type: 'presence-wanted' })
-      void this.catchUp().catch((error: unknown) =>
-        this.options.logger.warn(
-          { documentId: this.documentId, err: error },
-          'could not check the store for missed updates',
-        ),
-      )
+      this.checkStore()
     },
   }
 
@@ -466,6 +461,16 @@ export class Room {
       return
     }
     if (summary.lastSeq > this.heldSeq) await this.resync()
+  }
+
+  /** `catchUp` in the background (the fan-out's resyncs, the periodic check); failures logged. */
+  checkStore(): void {
+    this.catchUp().catch((error: unknown) =>
+      this.options.logger.warn(
+        { documentId: this.documentId, err: error },
+        'could not check the store for missed updates',
+      ),
+    )
   }
 
   /**

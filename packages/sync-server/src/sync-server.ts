@@ -263,14 +263,7 @@ export class SyncServer {
     for (const entry of this.rooms.values()) {
       const room = entry.room
       if (!room || entry.unloading || room.hasFailed) continue
-      room
-        .catchUp()
-        .catch((error: unknown) =>
-          this.options.logger.warn(
-            { documentId: room.documentId, err: error },
-            'could not check the store for missed updates',
-          ),
-        )
+      room.checkStore()
     }
   }
 

@@ -52,10 +52,14 @@ export interface ExportRoutesOptions {
 export function exportRoutes(options: ExportRoutesOptions) {
   const { store, accounts } = options
 
-  const exportOne = async (c: Context, documentId: string, chosen: z.infer<typeof format>) => {
+  const exportOne = async (
+    c: Context,
+    documentId: string,
+    chosen: z.infer<typeof format>,
+    people: ReadonlyMap<string, string>,
+  ) => {
     const summary = await store.getDocument(documentId)
     if (!summary) throw documentNotFound(documentId)
-    const people = await accounts.displayNames()
     const { value: source, at } = await readAt(c, options, documentId, (doc) =>
       exportSourceOf(doc, { documentId, title: summary.title, people }),
     )
@@ -68,15 +72,17 @@ export function exportRoutes(options: ExportRoutesOptions) {
     const parsed = format.safeParse(c.req.query('format') ?? 'json')
     if (!parsed.success)
       throw new ApiError(400, 'invalid-format', parsed.error.issues[0]?.message ?? 'bad format')
-    return send(c, await exportOne(c, documentIdOf(c), parsed.data))
+    return send(c, await exportOne(c, documentIdOf(c), parsed.data, await accounts.displayNames()))
   })
 
   /** Mounted at /api/export */
   const batch = new Hono().post('/', async (c) => {
     const input = await readJson(c, batchBody, 'invalid-export')
     const files: Record<string, Uint8Array> = {}
+    // the directory once for the whole zip, not once per document
+    const people = await accounts.displayNames()
     for (const id of new Set(input.ids)) {
-      const file = await exportOne(c, id, input.format)
+      const file = await exportOne(c, id, input.format, people)
       let name = file.filename
       for (let n = 2; name in files; n++) name = `${n}-${file.filename}`
       files[name] = typeof file.body === 'string' ? strToU8(file.body) : file.body

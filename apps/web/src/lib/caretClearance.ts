@@ -3,10 +3,11 @@
  * ProseMirror scrolls the selection into view itself and ignores CSS
  * `scroll-padding`, so its `scrollThreshold` and `scrollMargin` are read from
  * that same padding each time it scrolls (the bars' heights change as the
- * window does). The browser moves the caret itself for the arrow keys and
- * lets it go under the bars, so after each key the page is scrolled by what
- * it takes. Only after a key: a colleague's edit that shifts the caret must
- * not move the page.
+ * window does). The browser moves the caret itself for the arrow and page
+ * keys and lets it go under the bars, so after such a key the page is scrolled
+ * by what it takes (typing goes through ProseMirror, and costs nothing here).
+ * Only after a key: a colleague's edit that shifts the caret must not move
+ * the page.
  */
 import { Extension } from '@tiptap/core'
 import { Plugin, PluginKey } from '@tiptap/pm/state'
@@ -18,6 +19,18 @@ function clearanceAbove(): number {
 }
 
 const BELOW = 24
+
+/** Keys whose caret move the browser makes, and ProseMirror does not scroll for. */
+const CARET_KEYS = new Set([
+  'ArrowUp',
+  'ArrowDown',
+  'ArrowLeft',
+  'ArrowRight',
+  'PageUp',
+  'PageDown',
+  'Home',
+  'End',
+])
 
 /** Scrolls the page by what brings a collapsed caret clear of the bars above and the edge below. */
 function revealCaret(page: Document): void {
@@ -52,8 +65,10 @@ export const CaretClearance = Extension.create({
           },
           handleDOMEvents: {
             // after the browser has moved the caret, and once it has drawn the move
-            keyup: (view) => {
-              requestAnimationFrame(() => revealCaret(view.dom.ownerDocument))
+            keyup: (view, event) => {
+              if (CARET_KEYS.has(event.key)) {
+                requestAnimationFrame(() => revealCaret(view.dom.ownerDocument))
+              }
               return false
             },
           },

@@ -85,13 +85,12 @@ function EditorFailed({ error, resetErrorBoundary }: FallbackProps) {
 export function EditorRoute() {
   const { t } = useTranslation()
   // React keeps a lazy component's failure for good: each try is a new one
-  const [attempt, setAttempt] = useState(0)
   const [EditorPage, setEditorPage] = useState(() => lazy(loadEditorPage))
-  useEffect(() => {
-    if (attempt > 0) setEditorPage(() => lazy(loadEditorPage))
-  }, [attempt])
   return (
-    <ErrorBoundary FallbackComponent={EditorFailed} onReset={() => setAttempt((n) => n + 1)}>
+    <ErrorBoundary
+      FallbackComponent={EditorFailed}
+      onReset={() => setEditorPage(() => lazy(loadEditorPage))}
+    >
       <Suspense fallback={<p className="article-loading">{t('editor.loading')}</p>}>
         <EditorPage />
       </Suspense>
